@@ -1,0 +1,134 @@
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Backlog;
+
+/// <summary>
+/// Reads one customer's open backlog lines. Every query is filtered by the customer id first, and
+/// the id only ever comes from the signed-in user's claims: a customer cannot name another one.
+/// </summary>
+public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<BacklogResult> GetOpenLinesAsync(int customerId, BacklogQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var today = Today;
+
+        var lines = db.OrderLines.AsNoTracking()
+            .Where(l => l.CustomerId == customerId && (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped));
+
+        if (query.Kind is { } kind)
+        {
+            lines = lines.Where(l => l.Kind == kind);
+        }
+        if (query.OverdueOnly)
+        {
+            lines = lines.Where(l => l.Eta != null && l.Eta < today);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var text = query.Search.Trim();
+            lines = lines.Where(l => l.Order!.OrderNumber.Contains(text) || l.Product!.Sku.Contains(text) || l.Product.Name.Contains(text));
+        }
+
+        var total = await lines.CountAsync(cancellationToken);
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var rows = await Sort(lines, query.Sort, query.Descending)
+            .Skip(Math.Max(query.Page, 0) * pageSize)
+            .Take(pageSize)
+            .Select(l => new BacklogLine(
+                l.Id,
+                l.Order!.OrderNumber,
+                l.Order.OrderDate,
+                l.Product!.Sku,
+                l.Product.Name,
+                l.Kind,
+                l.QuantityOrdered,
+                l.QuantityShipped,
+                l.QuantityCancelled,
+                l.PromisedDate,
+                l.Eta,
+                l.EtaChangeCount,
+                l.Status,
+                l.ConsentRequired,
+                l.CustomerResponse))
+            .ToListAsync(cancellationToken);
+
+        return new BacklogResult(rows, total, today);
+    }
+
+    public async Task<string?> GetCustomerNameAsync(int customerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    // The stable tie-breaker (line id) keeps paging deterministic when many lines share a date.
+    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, BacklogSort sort, bool descending) => (sort, descending) switch
+    {
+        (BacklogSort.OrderNumber, false) => lines.OrderBy(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
+        (BacklogSort.OrderNumber, true) => lines.OrderByDescending(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
+        (BacklogSort.OrderDate, false) => lines.OrderBy(l => l.Order!.OrderDate).ThenBy(l => l.Id),
+        (BacklogSort.OrderDate, true) => lines.OrderByDescending(l => l.Order!.OrderDate).ThenBy(l => l.Id),
+        (BacklogSort.Product, false) => lines.OrderBy(l => l.Product!.Name).ThenBy(l => l.Id),
+        (BacklogSort.Product, true) => lines.OrderByDescending(l => l.Product!.Name).ThenBy(l => l.Id),
+        (BacklogSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
+        (BacklogSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
+        (BacklogSort.OpenQuantity, false) => lines.OrderBy(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
+        (BacklogSort.OpenQuantity, true) => lines.OrderByDescending(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
+        // Unknown ETAs sort last: they are the least actionable for the customer.
+        (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
+        (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
+    };
+}
+
+public enum BacklogSort
+{
+    Eta,
+    OrderNumber,
+    OrderDate,
+    Product,
+    PromisedDate,
+    OpenQuantity,
+}
+
+public sealed record BacklogQuery(
+    int Page = 0,
+    int PageSize = 50,
+    BacklogSort Sort = BacklogSort.Eta,
+    bool Descending = false,
+    string? Search = null,
+    BacklogKind? Kind = null,
+    bool OverdueOnly = false);
+
+public sealed record BacklogResult(IReadOnlyList<BacklogLine> Lines, int TotalCount, DateOnly Today);
+
+public sealed record BacklogLine(
+    int LineId,
+    string OrderNumber,
+    DateOnly OrderDate,
+    string Sku,
+    string ProductName,
+    BacklogKind Kind,
+    int QuantityOrdered,
+    int QuantityShipped,
+    int QuantityCancelled,
+    DateOnly? PromisedDate,
+    DateOnly? Eta,
+    int EtaChangeCount,
+    LineStatus Status,
+    bool ConsentRequired,
+    CustomerResponse CustomerResponse)
+{
+    public int QuantityOpen => QuantityOrdered - QuantityShipped - QuantityCancelled;
+
+    /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
+    public int? SlipDays => PromisedDate is { } promised && Eta is { } eta ? eta.DayNumber - promised.DayNumber : null;
+
+    public bool IsOverdueOn(DateOnly today) => Eta is { } eta && eta < today;
+}

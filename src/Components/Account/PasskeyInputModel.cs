@@ -1,0 +1,7 @@
+namespace BacklogPortal.Components.Account;
+
+public class PasskeyInputModel
+{
+    public string? CredentialJson { get; set; }
+    public string? Error { get; set; }
+}

@@ -1,0 +1,22 @@
+namespace BacklogPortal.Domain;
+
+/// <summary>A machine client of the ERP API, authenticated by the <c>X-Api-Key</c> header.</summary>
+public class ApiClient
+{
+    public int Id { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>SHA-256 of the key, hex; the key itself is shown once and never stored.</summary>
+    public required string KeyHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public static class ApiKeys
+{
+    public static string Hash(string key) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+}

@@ -1,0 +1,37 @@
+namespace BacklogPortal.Domain;
+
+/// <summary>A buying organisation. Several portal users may belong to one customer.</summary>
+public class Customer
+{
+    public int Id { get; set; }
+
+    /// <summary>The ERP's customer number: the natural key integrations use.</summary>
+    public required string Number { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Where delay notices go; falls back to the users' own addresses when empty.</summary>
+    public string? NotificationEmail { get; set; }
+
+    public NotificationPreference NotificationPreference { get; set; } = NotificationPreference.Immediate;
+
+    /// <summary>BCP 47 culture used for dates and texts in emails, e.g. "en-US" or "de-DE".</summary>
+    public string Culture { get; set; } = "en-US";
+
+    /// <summary>IANA time zone id used for dates in emails, e.g. "Europe/Berlin".</summary>
+    public string TimeZoneId { get; set; } = "UTC";
+
+    public List<Order> Orders { get; set; } = [];
+}
+
+public enum NotificationPreference
+{
+    /// <summary>An email soon after every change (after the coalescing window).</summary>
+    Immediate = 0,
+
+    /// <summary>One email a day with all changes.</summary>
+    DailyDigest = 1,
+
+    /// <summary>Only notices that need a decision (consent) or are required by law.</summary>
+    EssentialOnly = 2,
+}

@@ -1,0 +1,50 @@
+namespace BacklogPortal.Domain;
+
+/// <summary>
+/// The audit trail of an order line's ETA: written in the same transaction as the change itself.
+/// </summary>
+public class EtaChange
+{
+    public long Id { get; set; }
+
+    public int OrderLineId { get; set; }
+
+    public OrderLine? OrderLine { get; set; }
+
+    /// <summary>Copied from the line so that a customer's history is read without joins.</summary>
+    public int CustomerId { get; set; }
+
+    public DateOnly? OldEta { get; set; }
+
+    public DateOnly? NewEta { get; set; }
+
+    public EtaReasonCode ReasonCode { get; set; }
+
+    public string? ReasonText { get; set; }
+
+    public ChangeSource Source { get; set; }
+
+    /// <summary>Who made the change: a user's email, an API client's name or an import file.</summary>
+    public required string ChangedBy { get; set; }
+
+    public DateTimeOffset ChangedAt { get; set; }
+}
+
+public enum EtaReasonCode
+{
+    Other = 0,
+    SupplierDelay = 1,
+    Production = 2,
+    Transport = 3,
+    ReleaseDateMoved = 4,
+    StockArrivedEarly = 5,
+    InitialEstimate = 6,
+}
+
+public enum ChangeSource
+{
+    Staff = 0,
+    Import = 1,
+    Api = 2,
+    System = 3,
+}

@@ -1,0 +1,21 @@
+using BacklogPortal.Backlog;
+using BacklogPortal.Components.Account;
+using BacklogPortal.Data;
+using BacklogPortal.Email;
+using BacklogPortal.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddData();
+builder.AddEmail();
+builder.AddPortalIdentity();
+builder.AddPortalUi();
+builder.AddBacklog();
+
+var app = builder.Build();
+
+app.UsePortal();
+app.Run();
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
+public partial class Program;
