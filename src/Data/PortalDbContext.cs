@@ -19,6 +19,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<EtaChange> EtaChanges => Set<EtaChange>();
     public DbSet<NotificationOutboxEntry> NotificationOutbox => Set<NotificationOutboxEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

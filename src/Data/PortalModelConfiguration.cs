@@ -84,6 +84,7 @@ internal sealed class EtaChangeConfiguration : IEntityTypeConfiguration<EtaChang
         change.HasIndex(c => new { c.CustomerId, c.ChangedAt });
         change.Property(c => c.ReasonText).HasMaxLength(500);
         change.Property(c => c.ChangedBy).HasMaxLength(256);
+        change.HasIndex(c => c.BatchId);
     }
 }
 
@@ -94,6 +95,24 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
         entry.ToTable("NotificationOutbox");
         // The dispatcher's scan: unprocessed entries, oldest first, grouped per customer.
         entry.HasIndex(e => new { e.ProcessedAt, e.CustomerId, e.CreatedAt });
+        entry.HasIndex(e => e.NotificationId);
+        entry.HasOne<Notification>().WithMany().HasForeignKey(e => e.NotificationId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> notification)
+    {
+        notification.Property(n => n.ToAddress).HasMaxLength(320);
+        notification.Property(n => n.Subject).HasMaxLength(400);
+        notification.Property(n => n.LeaseOwner).HasMaxLength(100);
+        notification.Property(n => n.LastError).HasMaxLength(2000);
+        notification.Property(n => n.MessageId).HasMaxLength(200);
+        // The dispatcher's claim: due messages not under a live lease.
+        notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
+        notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });
+        notification.HasOne<Customer>().WithMany().HasForeignKey(n => n.CustomerId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -28,6 +28,9 @@ public class EtaChange
     public required string ChangedBy { get; set; }
 
     public DateTimeOffset ChangedAt { get; set; }
+
+    /// <summary>Groups the changes of one action (a bulk change, an import file, an API call).</summary>
+    public Guid? BatchId { get; set; }
 }
 
 public enum EtaReasonCode

@@ -19,8 +19,11 @@ public class NotificationOutboxEntry
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>When the dispatcher took this entry into an email; null while still waiting.</summary>
+    /// <summary>When the dispatcher took this entry into an email (or found nothing to tell); null while still waiting.</summary>
     public DateTimeOffset? ProcessedAt { get; set; }
+
+    /// <summary>The email this entry became part of; null while waiting or when nothing was sent (e.g. a date that moved back).</summary>
+    public long? NotificationId { get; set; }
 }
 
 public enum NotificationKind
