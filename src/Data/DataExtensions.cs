@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Data;
 
@@ -32,31 +33,18 @@ public static class DataExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = builder.Configuration.GetConnectionString("Portal");
-
-        switch (database.Provider)
-        {
-            case DatabaseProvider.SqlServer:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new InvalidOperationException(
-                        "Database:Provider is SqlServer but ConnectionStrings:Portal is empty. Set it to the SQL Server connection string.");
-                }
-                builder.Services.AddDbContextFactory<SqlServerPortalDbContext>(options =>
-                    options.UseSqlServer(connectionString, SqlServerMigrations));
-                builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlServerPortalDbContext>>();
-                builder.Services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<SqlServerPortalDbContext>());
-                break;
-
-            default:
-                connectionString = SqliteConnectionString(builder, connectionString);
-                builder.Services.AddDbContextFactory<SqlitePortalDbContext>(options =>
-                    options.UseSqlite(connectionString, SqliteMigrations));
-                builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
-                builder.Services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<SqlitePortalDbContext>());
-                break;
-        }
+        // Everything below is resolved lazily from the service provider, so settings that arrive
+        // late (test hosts, environment-specific sources) are honoured.
+        builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, options) =>
+            options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations));
+        builder.Services.AddDbContextFactory<SqlServerPortalDbContext>((sp, options) =>
+            options.UseSqlServer(SqlServerConnectionString(sp), SqlServerMigrations));
+        builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp => UsesSqlServer(sp)
+            ? new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>())
+            : new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
+        builder.Services.AddScoped<PortalDbContext>(sp => UsesSqlServer(sp)
+            ? sp.GetRequiredService<SqlServerPortalDbContext>()
+            : sp.GetRequiredService<SqlitePortalDbContext>());
 
         builder.Services.AddDataProtection()
             .SetApplicationName("BacklogPortal")
@@ -66,16 +54,32 @@ public static class DataExtensions
         return builder;
     }
 
-    // Without a connection string the database is a file in the app's data folder, created on first start.
-    private static string SqliteConnectionString(IHostApplicationBuilder builder, string? configured)
+    private static bool UsesSqlServer(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.SqlServer;
+
+    private static string SqlServerConnectionString(IServiceProvider services)
     {
-        var portal = builder.Configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>() ?? new PortalOptions();
+        var configured = services.GetRequiredService<IConfiguration>().GetConnectionString("Portal");
+        return string.IsNullOrWhiteSpace(configured)
+            ? throw new InvalidOperationException(
+                "Database:Provider is SqlServer but ConnectionStrings:Portal is empty. Set it to the SQL Server connection string.")
+            : configured;
+    }
+
+    // Without a connection string the database is a file in the app's data folder, created on first start.
+    private static string SqliteConnectionString(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IConfiguration>().GetConnectionString("Portal");
+        var contentRoot = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        var portal = services.GetRequiredService<IOptions<PortalOptions>>().Value;
         var connection = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
-            ? $"Data Source={Path.Combine(portal.ResolveDataDirectory(builder.Environment.ContentRootPath), "portal.db")}"
+            ? $"Data Source={Path.Combine(portal.ResolveDataDirectory(contentRoot), "portal.db")}"
             : configured);
-        if (Path.GetDirectoryName(Path.GetFullPath(connection.DataSource, builder.Environment.ContentRootPath)) is { } folder)
+        if (connection.DataSource != ":memory:")
         {
-            Directory.CreateDirectory(folder);
+            // Relative to the content root, like every other path of the portal, not to the working directory.
+            connection.DataSource = Path.GetFullPath(connection.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(connection.DataSource)!);
         }
         // Writers wait for each other instead of failing with "database is locked".
         connection.DefaultTimeout = Math.Max(connection.DefaultTimeout, 30);
