@@ -3,11 +3,13 @@ using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
+using BacklogPortal.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddData();
 builder.AddEmail();
+builder.AddNotifications();
 builder.AddPortalIdentity();
 builder.AddPortalUi();
 builder.AddBacklog();
