@@ -30,8 +30,11 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var text = query.Search.Trim();
-            lines = lines.Where(l => l.Order!.OrderNumber.Contains(text) || l.Product!.Sku.Contains(text) || l.Product.Name.Contains(text));
+            // LIKE: case-insensitive on SQLite (ASCII) and on SQL Server's default collation, unlike Contains on SQLite.
+            var pattern = $"%{EscapeLike(query.Search.Trim())}%";
+            lines = lines.Where(l => EF.Functions.Like(l.Order!.OrderNumber, pattern, LikeEscape)
+                || EF.Functions.Like(l.Product!.Sku, pattern, LikeEscape)
+                || EF.Functions.Like(l.Product.Name, pattern, LikeEscape));
         }
 
         var total = await lines.CountAsync(cancellationToken);
@@ -65,6 +68,11 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
     }
+
+    private const string LikeEscape = "\\";
+
+    private static string EscapeLike(string text) =>
+        text.Replace(LikeEscape, LikeEscape + LikeEscape).Replace("%", LikeEscape + "%").Replace("_", LikeEscape + "_").Replace("[", LikeEscape + "[");
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -1,0 +1,110 @@
+using BacklogPortal.Backlog;
+using BacklogPortal.Domain;
+using BacklogPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BacklogPortal.Tests.Backlog;
+
+public sealed class CustomerBacklogTests : IAsyncLifetime
+{
+    private static readonly DateOnly Today = new(2026, 11, 26);
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+    private TestDatabase database = default!;
+    private BacklogBuilder build = default!;
+    private CustomerBacklog backlog = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+        build = new BacklogBuilder(database);
+        backlog = new CustomerBacklog(database, clock);
+    }
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    [Fact]
+    public async Task CustomerSeesOnlyTheirOwnOpenLines()
+    {
+        var northwind = await build.CustomerAsync("Northwind");
+        var contoso = await build.CustomerAsync("Contoso");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        await build.OrderAsync(northwind, Today.AddDays(-10), (keyboard, Today.AddDays(5)), (keyboard, Today.AddDays(9)));
+        var contosoOrder = await build.OrderAsync(contoso, Today.AddDays(-3), (keyboard, Today.AddDays(2)));
+
+        var page = await backlog.GetOpenLinesAsync(northwind.Id, new BacklogQuery());
+
+        Assert.Equal(2, page.TotalCount);
+        Assert.All(page.Lines, line => Assert.NotEqual(contosoOrder.OrderNumber, line.OrderNumber));
+    }
+
+    [Fact]
+    public async Task ShippedAndCancelledLinesAreNotInTheBacklog()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        var order = await build.OrderAsync(customer, Today.AddDays(-10),
+            (keyboard, Today.AddDays(1)), (keyboard, Today.AddDays(2)), (keyboard, Today.AddDays(3)));
+        await using (var db = database.CreateDbContext())
+        {
+            var lines = await db.OrderLines.Where(l => l.OrderId == order.Id).OrderBy(l => l.LineNumber).ToListAsync();
+            lines[0].QuantityShipped = 5;
+            lines[0].Status = LineStatus.Shipped;
+            lines[1].QuantityCancelled = 5;
+            lines[1].Status = LineStatus.Cancelled;
+            await db.SaveChangesAsync();
+        }
+
+        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery());
+
+        var line = Assert.Single(page.Lines);
+        Assert.Equal(Today.AddDays(3), line.Eta);
+    }
+
+    [Fact]
+    public async Task PagesAreSortedByEtaWithUnknownDatesLast()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        await build.OrderAsync(customer, Today.AddDays(-10),
+            (keyboard, null), (keyboard, Today.AddDays(9)), (keyboard, Today.AddDays(1)), (keyboard, Today.AddDays(4)));
+
+        var first = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Page: 0, PageSize: 3));
+        var second = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Page: 1, PageSize: 3));
+
+        Assert.Equal(4, first.TotalCount);
+        Assert.Equal([Today.AddDays(1), Today.AddDays(4), Today.AddDays(9)], first.Lines.Select(l => l.Eta));
+        Assert.Null(Assert.Single(second.Lines).Eta);
+    }
+
+    [Fact]
+    public async Task FiltersNarrowByKindOverdueAndText()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        var console = await build.ProductAsync("CON-NEXT", "Game Console Next", releaseDate: Today.AddDays(30));
+        await build.OrderAsync(customer, Today.AddDays(-20), (keyboard, Today.AddDays(-2)), (console, Today.AddDays(30)));
+
+        var preOrders = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Kind: BacklogKind.PreOrder));
+        var overdue = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(OverdueOnly: true));
+        var search = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Search: "console"));
+
+        Assert.Equal("CON-NEXT", Assert.Single(preOrders.Lines).Sku);
+        Assert.Equal("KB-1", Assert.Single(overdue.Lines).Sku);
+        Assert.Equal("CON-NEXT", Assert.Single(search.Lines).Sku);
+    }
+
+    [Fact]
+    public async Task PageSizeIsCappedSoOneRequestCannotReadEverything()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        await build.OrderAsync(customer, Today, Enumerable.Range(0, CustomerBacklog.MaxPageSize + 5)
+            .Select(i => (keyboard, (DateOnly?)Today.AddDays(i))).ToArray());
+
+        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(PageSize: 10_000));
+
+        Assert.Equal(CustomerBacklog.MaxPageSize, page.Lines.Count);
+        Assert.Equal(CustomerBacklog.MaxPageSize + 5, page.TotalCount);
+    }
+}

@@ -1,0 +1,59 @@
+using Bunit;
+using BacklogPortal.Data;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace BacklogPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The shared bUnit context: loose JS interop, MudBlazor services, authorization, an interactive
+/// renderer, a fake clock and a real migrated SQLite database behind IDbContextFactory.
+/// MudBlazor's services need async disposal, hence IAsyncLifetime.
+/// </summary>
+public abstract class PortalComponentTestContext : BunitContext, IAsyncLifetime
+{
+    protected PortalComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Authorization = AddAuthorization();
+        Services.AddSingleton<TimeProvider>(Clock);
+    }
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+
+    protected DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+
+    protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
+
+    protected TestDatabase Database { get; private set; } = default!;
+
+    protected BacklogBuilder Build { get; private set; } = default!;
+
+    /// <summary>
+    /// Renders a page the way Interactive Server does, after a popover provider (menus, selects).
+    /// All services must be registered before the first render.
+    /// </summary>
+    protected IRenderedComponent<TComponent> RenderInteractive<TComponent>() where TComponent : IComponent
+    {
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Render<MudBlazor.MudPopoverProvider>();
+        return Render<TComponent>();
+    }
+
+    public virtual async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        Build = new BacklogBuilder(Database);
+        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
