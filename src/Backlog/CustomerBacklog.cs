@@ -39,9 +39,16 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
 
         var total = await lines.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var rows = await Sort(lines, query.Sort, query.Descending)
+        // Two steps: pick the page's line ids on the narrow lines table (the sort then touches only
+        // what it needs), then read the 50 rows with their order and product. Joining first would
+        // join every open line of the customer just to throw all but 50 away.
+        var pageIds = await Sort(lines, query.Sort, query.Descending)
             .Skip(Math.Max(query.Page, 0) * pageSize)
             .Take(pageSize)
+            .Select(l => l.Id)
+            .ToListAsync(cancellationToken);
+        var rows = await db.OrderLines.AsNoTracking()
+            .Where(l => l.CustomerId == customerId && pageIds.Contains(l.Id))
             .Select(l => new BacklogLine(
                 l.Id,
                 l.Order!.OrderNumber,
@@ -59,6 +66,8 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
                 l.ConsentRequired,
                 l.CustomerResponse))
             .ToListAsync(cancellationToken);
+        var position = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        rows.Sort((a, b) => position[a.LineId].CompareTo(position[b.LineId]));
 
         return new BacklogResult(rows, total, today);
     }
