@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# THE command that runs every test of the solution: unit, bUnit, integration and end-to-end (headless Chromium).
+# Works on a fresh Debian machine: installs Debian's chromium when it is missing (as root, or through sudo).
+# Extra arguments go to `dotnet test`, e.g. scripts/test.sh --filter "FullyQualifiedName~Backlog".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the end-to-end tests..."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update
+  $sudo apt-get install -y chromium
+fi
+
+dotnet tool restore
+# Prints one "Passed! - Failed: 0, Passed: N, ..." line per test assembly (and every failure); .ci/run adds them up.
+exec dotnet test BacklogPortal.sln -nologo "$@"

@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+
+namespace BacklogPortal.EndToEnd.Infrastructure;
+
+/// <summary>
+/// How the tests find things on the portal's pages: by id, role and test id rather than by wording,
+/// so a restyled page with new texts keeps its tests.
+/// </summary>
+public static partial class PortalPages
+{
+    /// <summary>Signs in through the real /Account/Login form (a static SSR page: no circuit to wait for).</summary>
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("Account/Login");
+        await page.Locator("[id='Input.Email']").FillAsync(email);
+        await page.Locator("[id='Input.Password']").FillAsync(password);
+        await page.SignInButton().ClickAsync();
+    }
+
+    /// <summary>The form's submit button: "Log in" today, "Sign in" after the restyle.</summary>
+    public static ILocator SignInButton(this IPage page) =>
+        page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = SignInButtonName() });
+
+    /// <summary>
+    /// The rows of the backlog grid. They are loaded by the grid's ServerData once the Blazor circuit
+    /// is up (the prerendered HTML has none), so a visible row also means the page is interactive.
+    /// </summary>
+    public static ILocator BacklogRows(this IPage page) =>
+        page.GetByTestId("backlog-grid").Locator("tbody tr").Filter(new LocatorFilterOptions { HasTextRegex = OrderNumber() });
+
+    /// <summary>Every order number shown in the grid's current page.</summary>
+    public static async Task<IReadOnlyList<string>> BacklogOrderNumbersAsync(this IPage page)
+    {
+        var rows = await page.BacklogRows().AllInnerTextsAsync();
+        return rows.Select(row => OrderNumber().Match(row).Value).ToList();
+    }
+
+    /// <summary>Horizontal overflow of the whole page in CSS pixels (0 when nothing sticks out sideways).</summary>
+    public static Task<int> HorizontalOverflowAsync(this IPage page) =>
+        page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+
+    /// <summary>Saves a picture for the README when BACKLOGPORTAL_SCREENSHOTS names a folder (scripts/screenshots.sh).</summary>
+    public static async Task SaveScreenshotIfRequestedAsync(this IPage page, string name)
+    {
+        var directory = Environment.GetEnvironmentVariable("BACKLOGPORTAL_SCREENSHOTS");
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            Directory.CreateDirectory(directory);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}.png") });
+        }
+    }
+
+    [GeneratedRegex(@"^\s*(log|sign) in\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex SignInButtonName();
+
+    [GeneratedRegex(@"\bSO-\d+\b")]
+    private static partial Regex OrderNumber();
+}
