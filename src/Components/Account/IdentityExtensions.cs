@@ -48,6 +48,7 @@ public static class IdentityExtensions
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddScoped<AccountEmails>();
 
         services.AddOptions<SignInRateLimitOptions>()
             .BindConfiguration(SignInRateLimitOptions.SectionName)
