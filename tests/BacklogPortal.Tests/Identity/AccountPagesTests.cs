@@ -58,6 +58,24 @@ public sealed class AccountPagesTests(PortalAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task EveryScriptAndStylesheetOfTheSignInPageIsServed()
+    {
+        var client = factory.CreatePortalClient();
+        var document = await new HtmlParser().ParseDocumentAsync(await client.GetStringAsync("/Account/Login"));
+        var assets = document.QuerySelectorAll("script[src]").Select(e => e.GetAttribute("src")!)
+            .Concat(document.QuerySelectorAll("link[rel=stylesheet]").Select(e => e.GetAttribute("href")!))
+            .ToList();
+
+        // The passkey button needs its script; collocated .razor.js files are served under their path in the project (src/...).
+        Assert.Contains(assets, asset => asset.Contains("PasskeySubmit", StringComparison.Ordinal));
+        foreach (var asset in assets)
+        {
+            var response = await client.GetAsync("/" + asset.TrimStart('/'));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task SignInPageOffersNoExternalProvidersWhenNoneIsConfigured()
     {
         var html = await factory.CreatePortalClient().GetStringAsync("/Account/Login");
