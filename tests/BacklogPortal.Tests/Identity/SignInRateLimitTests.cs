@@ -48,6 +48,9 @@ public sealed class RateLimitedPortalAppFactory : PortalAppFactory
 
 public sealed class SignInRateLimitTests(RateLimitedPortalAppFactory factory) : IClassFixture<RateLimitedPortalAppFactory>
 {
+    // Guesses at an address without an account: no lockout can get in the way of the limit being measured.
+    private const string GuessedEmail = "nobody@example.net";
+
     [Fact]
     public async Task SignInAttemptsAreRateLimitedPerClientAddress()
     {
@@ -56,17 +59,38 @@ public sealed class SignInRateLimitTests(RateLimitedPortalAppFactory factory) : 
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var allowed = await guesser.PostSignInAsync(DemoDataSeeder.BobEmail, $"Guess-{attempt}!");
+            var allowed = await guesser.PostSignInAsync(GuessedEmail, $"Guess-{attempt}!");
             Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         }
-        var fourth = await guesser.PostSignInAsync(DemoDataSeeder.BobEmail, "Guess-4!");
+        var fourth = await guesser.PostSignInAsync(GuessedEmail, "Guess-4!");
         var fromAnotherAddress = await colleague.PostSignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
-        Assert.Contains("Too many sign-in attempts", await fourth.Content.ReadAsStringAsync());
+        Assert.Contains("Too many sign-in attempts from your network.", await fourth.Content.ReadAsStringAsync());
+        Assert.NotNull(fourth.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.Redirect, fromAnotherAddress.StatusCode);
         // Only the form post is limited: the blocked address can still load the page.
         Assert.Equal(HttpStatusCode.OK, (await guesser.GetAsync("/Account/Login")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BrowsersGetTheLimitExplainedOnAProductPage()
+    {
+        var browser = ClientAt("198.51.100.77");
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml");
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.PostSignInAsync(GuessedEmail, $"Guess-{attempt}!")).StatusCode);
+        }
+
+        var blocked = await browser.PostSignInAsync(GuessedEmail, "Guess-4!");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("text/html", blocked.Content.Headers.ContentType?.MediaType);
+        var html = await blocked.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Too many sign-in attempts · BacklogPortal</title>", html);
+        Assert.Contains("class=\"acct-topbar\"", html);
+        Assert.Contains("Please wait", html);
     }
 
     private HttpClient ClientAt(string address)
