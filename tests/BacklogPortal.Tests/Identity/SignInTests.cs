@@ -80,7 +80,10 @@ public sealed class SignInTests(PortalAppFactory factory) : IClassFixture<Portal
         var response = await client.PostSignInAsync(DemoDataSeeder.BobEmail, "not-the-password");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Invalid email or password.", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Invalid email or password.", html);
+        Assert.DoesNotContain("not-the-password", html);
+        Assert.Contains(DemoDataSeeder.BobEmail, html);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/backlog")).StatusCode);
     }
 
