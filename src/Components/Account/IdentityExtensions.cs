@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,7 @@ public static class IdentityExtensions
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddScoped<AccountEmails>();
 
         services.AddOptions<SignInRateLimitOptions>()
             .BindConfiguration(SignInRateLimitOptions.SectionName)
@@ -76,9 +78,24 @@ public static class IdentityExtensions
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await context.HttpContext.Response.WriteAsync(
-                    "Too many sign-in attempts from your network. Please wait a minute and try again.", cancellationToken);
+                var http = context.HttpContext;
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? retryAfter
+                    : http.RequestServices.GetRequiredService<IOptions<SignInRateLimitOptions>>().Value.Window;
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+                // A person in a browser gets the product's page; scripts and tools get one line of text.
+                if (http.Request.GetTypedHeaders().Accept.Any(type => type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)))
+                {
+                    var page = new RazorComponentResult<Shared.TooManySignInAttempts>(new { Minutes = minutes })
+                    {
+                        StatusCode = StatusCodes.Status429TooManyRequests,
+                    };
+                    await page.ExecuteAsync(http);
+                    return;
+                }
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync(Shared.TooManySignInAttempts.PlainText(minutes), cancellationToken);
             };
         });
         return builder;

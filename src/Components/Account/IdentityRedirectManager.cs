@@ -4,7 +4,7 @@ using BacklogPortal.Data;
 
 namespace BacklogPortal.Components.Account;
 
-internal sealed class IdentityRedirectManager(NavigationManager navigationManager)
+internal sealed class IdentityRedirectManager(NavigationManager navigationManager, TimeProvider clock)
 {
     public const string StatusCookieName = "Identity.StatusMessage";
 
@@ -49,6 +49,20 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToCurrentPageWithStatus(string message, HttpContext context)
         => RedirectToWithStatus(CurrentPath, message, context);
+
+    /// <summary>The lockout page, told how long the lock still lasts so it can say when to try again.</summary>
+    public void RedirectToLockout(ApplicationUser? user)
+    {
+        var remaining = user?.LockoutEnd - clock.GetUtcNow();
+        if (remaining is { } time && time > TimeSpan.Zero)
+        {
+            RedirectTo("Account/Lockout", new() { ["minutes"] = (int)Math.Ceiling(time.TotalMinutes) });
+        }
+        else
+        {
+            RedirectTo("Account/Lockout");
+        }
+    }
 
     public void RedirectToInvalidUser(UserManager<ApplicationUser> userManager, HttpContext context)
         => RedirectToWithStatus("Account/InvalidUser", $"Error: Unable to load user with ID '{userManager.GetUserId(context.User)}'.", context);

@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using BacklogPortal.Data;
+using BacklogPortal.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace BacklogPortal.Components.Account;
+
+/// <summary>
+/// Sends the account emails (confirm address, confirm a new address, reset password) with links that
+/// start at <c>Portal:PublicBaseUrl</c>. The request's own host is never used: a forged Host header
+/// must not be able to point a reset link at someone else's server.
+/// </summary>
+internal sealed class AccountEmails(
+    UserManager<ApplicationUser> userManager,
+    IEmailSender<ApplicationUser> emailSender,
+    IOptions<PortalOptions> portal)
+{
+    public async Task SendEmailConfirmationAsync(ApplicationUser user, string email, string? returnUrl = null)
+    {
+        var token = await userManager.GenerateEmailConfirmationTokenAsync(user);
+        var link = Link("Account/ConfirmEmail", new()
+        {
+            ["userId"] = await userManager.GetUserIdAsync(user),
+            ["code"] = Encode(token),
+            ["returnUrl"] = returnUrl,
+        });
+        await emailSender.SendConfirmationLinkAsync(user, email, HtmlEncoder.Default.Encode(link));
+    }
+
+    public async Task SendEmailChangeConfirmationAsync(ApplicationUser user, string newEmail)
+    {
+        var token = await userManager.GenerateChangeEmailTokenAsync(user, newEmail);
+        var link = Link("Account/ConfirmEmailChange", new()
+        {
+            ["userId"] = await userManager.GetUserIdAsync(user),
+            ["email"] = newEmail,
+            ["code"] = Encode(token),
+        });
+        await emailSender.SendConfirmationLinkAsync(user, newEmail, HtmlEncoder.Default.Encode(link));
+    }
+
+    public async Task SendPasswordResetAsync(ApplicationUser user, string email)
+    {
+        var token = await userManager.GeneratePasswordResetTokenAsync(user);
+        var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
+        await emailSender.SendPasswordResetLinkAsync(user, email, HtmlEncoder.Default.Encode(link));
+    }
+
+    /// <summary>Identity's tokens contain '+', '/' and '='; the pages decode them from base64url.</summary>
+    private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+
+    private string Link(string path, Dictionary<string, string?> query)
+    {
+        var baseUrl = portal.Value.PublicBaseUrl.TrimEnd('/');
+        return QueryHelpers.AddQueryString($"{baseUrl}/{path}", query.Where(pair => pair.Value is not null));
+    }
+}
