@@ -80,6 +80,8 @@ public sealed class EtaChangeService(
         {
             return EtaChangeResult.NothingChanged();
         }
+        // Counted on the claimed lines through the target's index, before the audit rows exist.
+        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
 
         // 2. The audit rows, derived from the claimed lines themselves.
         using var auditSql = new SqlBuilder(db);
@@ -134,7 +136,6 @@ public sealed class EtaChangeService(
             return Conflict(claimed, updated);
         }
 
-        var customers = await db.EtaChanges.Where(c => c.BatchId == batchId).Select(c => c.CustomerId).Distinct().CountAsync(cancellationToken);
         // Past this point the change is made: a cancelled caller must not roll it back.
         await transaction.CommitAsync(CancellationToken.None);
         outboxSignal.Notify();
