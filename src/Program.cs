@@ -2,6 +2,7 @@ using BacklogPortal.Backlog;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
+using BacklogPortal.EtaChanges;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications;
 
@@ -13,6 +14,7 @@ builder.AddNotifications();
 builder.AddPortalIdentity();
 builder.AddPortalUi();
 builder.AddBacklog();
+builder.AddEtaChanges();
 
 var app = builder.Build();
 

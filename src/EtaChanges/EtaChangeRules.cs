@@ -1,0 +1,135 @@
+using System.Linq.Expressions;
+using BacklogPortal.Domain;
+
+namespace BacklogPortal.EtaChanges;
+
+/// <summary>
+/// The rules every ETA change obeys, whatever its source: input validation and the FTC consent
+/// rule. The consent rule is an expression so that the database evaluates it per line inside the
+/// set-based update, and tests can compile the very same rule.
+/// </summary>
+public static class EtaChangeRules
+{
+    public const int MaxReasonTextLength = 500;
+
+    /// <summary>A selection is sent as one parameter per line; SQL Server allows about 2,100 per statement.</summary>
+    public const int MaxSelectedLines = 1_000;
+
+    public const int MaxChangedByLength = 256;
+
+    public static readonly DateOnly EarliestEta = new(2000, 1, 1);
+
+    public const int MaxYearsAhead = 5;
+
+    /// <summary>A first delay of at most this many days past the promised date counts as accepted unless the customer cancels.</summary>
+    public const int SilentConsentDays = 30;
+
+    public static DateOnly LatestEta(DateOnly today) => today.AddYears(MaxYearsAhead);
+
+    public static IReadOnlyList<EtaChangeError> Validate(EtaChangeRequest request, DateOnly today)
+    {
+        var errors = new List<EtaChangeError>();
+        if (request.NewEta is { } eta && eta < EarliestEta)
+        {
+            errors.Add(new(nameof(request.NewEta), $"The new ETA {eta:yyyy-MM-dd} is before {EarliestEta:yyyy}; check the year."));
+        }
+        else if (request.NewEta is { } later && later > LatestEta(today))
+        {
+            errors.Add(new(nameof(request.NewEta), $"The new ETA {later:yyyy-MM-dd} is more than {MaxYearsAhead} years ahead; check the year, or set the ETA to unknown."));
+        }
+
+        if (request.ReasonCode is not { } code)
+        {
+            errors.Add(new(nameof(request.ReasonCode), "Choose a reason for the change."));
+        }
+        else if (!Enum.IsDefined(code))
+        {
+            errors.Add(new(nameof(request.ReasonCode), $"Reason code {(int)code} does not exist."));
+        }
+
+        var text = request.ReasonText?.Trim();
+        if (text?.Length > MaxReasonTextLength)
+        {
+            errors.Add(new(nameof(request.ReasonText), $"The reason text has {text.Length} characters; at most {MaxReasonTextLength} are allowed."));
+        }
+        else if (request.ReasonCode == EtaReasonCode.Other && string.IsNullOrEmpty(text))
+        {
+            errors.Add(new(nameof(request.ReasonText), "Describe the reason when the reason code is \"Other\"."));
+        }
+
+        if (!Enum.IsDefined(request.Source))
+        {
+            errors.Add(new(nameof(request.Source), $"Source {(int)request.Source} does not exist."));
+        }
+        if (string.IsNullOrWhiteSpace(request.ChangedBy))
+        {
+            errors.Add(new(nameof(request.ChangedBy), "Who makes the change is required for the audit trail."));
+        }
+        else if (request.ChangedBy.Length > MaxChangedByLength)
+        {
+            errors.Add(new(nameof(request.ChangedBy), $"The name of who makes the change is longer than {MaxChangedByLength} characters."));
+        }
+
+        switch (request.Target)
+        {
+            case null:
+                errors.Add(new(nameof(request.Target), "Say which lines to change."));
+                break;
+            case EtaChangeTarget.SelectedLines { Lines: var lines }:
+                if (lines.Count == 0)
+                {
+                    errors.Add(new(nameof(request.Target), "Select at least one line."));
+                }
+                else if (lines.Count > MaxSelectedLines)
+                {
+                    errors.Add(new(nameof(request.Target), $"{lines.Count:N0} lines are selected; at most {MaxSelectedLines:N0} can change at once. Change them by SKU or order instead."));
+                }
+                else if (lines.DistinctBy(l => l.LineId).Count() != lines.Count)
+                {
+                    errors.Add(new(nameof(request.Target), "A line is selected twice."));
+                }
+                break;
+            case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number } when string.IsNullOrWhiteSpace(number):
+                errors.Add(new(nameof(request.Target), "Enter an order number."));
+                break;
+            case EtaChangeTarget.OpenLinesOfSku { Sku: var sku } when string.IsNullOrWhiteSpace(sku):
+                errors.Add(new(nameof(request.Target), "Choose a SKU."));
+                break;
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Whether the customer must expressly agree once the line's ETA becomes <paramref name="newEta"/>
+    /// (16 CFR 435.2: silence counts as consent only for a first delay to a definite date at most 30
+    /// days past the promised date; a further delay, a longer one or an unknown date needs consent).
+    /// Evaluated on the line as it is before the change.
+    /// </summary>
+    public static Expression<Func<OrderLine, bool>> ConsentRequiredAfter(DateOnly? newEta)
+    {
+        if (newEta is not { } eta)
+        {
+            // No definite date: an indefinite delay always needs express consent.
+            return line => true;
+        }
+        var silentConsentLimit = eta.AddDays(-SilentConsentDays);
+        // "Already delayed" is read from the line itself (its ETA before this change lies past the
+        // promise), so the rule needs no look into the history and stays one UPDATE.
+        return line => line.Eta != null && line.Eta < eta
+            ? line.PromisedDate == null
+              || (line.PromisedDate < eta && (line.Eta > line.PromisedDate || line.PromisedDate < silentConsentLimit))
+            : (line.PromisedDate != null && line.PromisedDate >= eta) ? false : line.ConsentRequired;
+    }
+
+    /// <summary>A later date (or an unknown one) asks the customer again; an earlier one keeps their answer.</summary>
+    public static Expression<Func<OrderLine, bool>> MovesLater(DateOnly? newEta) => newEta is { } eta
+        ? line => line.Eta != null && line.Eta < eta
+        : line => line.Eta != null;
+
+    internal static Expression<Func<OrderLine, bool>> IsOpen =>
+        line => line.Status == LineStatus.Open || line.Status == LineStatus.PartiallyShipped;
+
+    internal static Expression<Func<OrderLine, bool>> DiffersFrom(DateOnly? newEta) => newEta is { } eta
+        ? line => line.Eta == null || line.Eta != eta
+        : line => line.Eta != null;
+}

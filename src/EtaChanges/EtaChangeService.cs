@@ -1,0 +1,256 @@
+using System.Data.Common;
+using System.Linq.Expressions;
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace BacklogPortal.EtaChanges;
+
+/// <summary>
+/// The one write path for ETAs: staff pages, the CSV import and the ERP API all change dates here,
+/// so every change gets its audit row and its outbox row in the same transaction, whatever the
+/// source. Set-based for every target (one line or fifty thousand): a handful of statements, no
+/// tracked entities. See docs/decisions/003-eta-write-path.md.
+/// </summary>
+public sealed class EtaChangeService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    TimeProvider clock,
+    OutboxSignal outboxSignal,
+    ILogger<EtaChangeService> logger)
+{
+    public const string LineConflictMessage =
+        "This line was changed by someone else while you were editing it. Nothing was saved; reload the line and try again.";
+
+    public const string BulkConflictMessage =
+        "Some of the lines changed while the ETA change ran. Nothing was saved; try again.";
+
+    /// <summary>How many lines and customers the change would touch now (nothing is written).</summary>
+    public async Task<EtaChangePreview> PreviewAsync(EtaChangeTarget target, DateOnly? newEta, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var resolved = await ResolveAsync(db, target, cancellationToken);
+        if (resolved is null)
+        {
+            return new EtaChangePreview(0, 0);
+        }
+        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(EtaChangeRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
+        var lineCount = await lines.CountAsync(cancellationToken);
+        var customerCount = lineCount == 0 ? 0 : await lines.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+        return new EtaChangePreview(lineCount, customerCount);
+    }
+
+    public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
+        if (errors.Count > 0)
+        {
+            return EtaChangeResult.InvalidBecause(errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
+        if (resolved is null)
+        {
+            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
+        }
+
+        var batchId = Guid.NewGuid();
+        var changes = db.OrderLines
+            .Where(resolved.Match)
+            .Where(EtaChangeRules.IsOpen)
+            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
+
+        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
+        // statements below see no other writer at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // 1. Claim the lines: bumping their version first locks exactly the rows that will change
+        //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
+        //    still the line's ETA when the final update runs, and a concurrent single-line editor
+        //    holding the old version gets a conflict instead of overwriting this change.
+        var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
+        {
+            return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
+        }
+        if (claimed == 0)
+        {
+            return EtaChangeResult.NothingChanged();
+        }
+        // Counted on the claimed lines through the target's index, before the audit rows exist.
+        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+
+        // 2. The audit rows, derived from the claimed lines themselves.
+        using var auditSql = new SqlBuilder(db);
+        var sql = auditSql;
+        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            FROM "OrderLines" AS l
+            WHERE {resolved.Sql(sql)} AND l."Status" IN ({(int)LineStatus.Open}, {(int)LineStatus.PartiallyShipped}) AND {DiffersFromSql(sql, request.NewEta)}
+            """;
+        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+        if (audited != claimed)
+        {
+            return Conflict(claimed, audited);
+        }
+
+        // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
+        using var outboxSql = new SqlBuilder(db);
+        sql = outboxSql;
+        var insertOutbox = $"""
+            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
+            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+            FROM "EtaChanges" AS c
+            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            """;
+        var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
+        if (queued != claimed)
+        {
+            return Conflict(claimed, queued);
+        }
+
+        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
+        var movesLater = EtaChangeRules.MovesLater(request.NewEta);
+        var updated = await changes.ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Eta, request.NewEta)
+            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
+            .SetProperty(l => l.ConsentRequired, EtaChangeRules.ConsentRequiredAfter(request.NewEta))
+            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
+            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
+            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
+            cancellationToken);
+        if (updated != claimed)
+        {
+            return Conflict(claimed, updated);
+        }
+
+        // Past this point the change is made: a cancelled caller must not roll it back.
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+
+        logger.LogInformation(
+            "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
+            batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
+        return EtaChangeResult.Changed(claimed, customers, batchId);
+    }
+
+    private EtaChangeResult Conflict(int claimed, int written)
+    {
+        // Only possible on a database that lets another writer in between (SQL Server), e.g. a line
+        // that became open while this change ran. The transaction is disposed uncommitted: rolled back.
+        logger.LogWarning("ETA change rolled back: {Claimed} lines claimed but {Written} rows written", claimed, written);
+        return EtaChangeResult.ConflictOn(BulkConflictMessage);
+    }
+
+    // After the claim, each selected line must carry the version its editor saw: plus one when this
+    // change claimed it, unchanged when it is left alone (shipped, cancelled, already at the date).
+    private static async Task<bool> VersionsStillMatchAsync(
+        PortalDbContext db, IReadOnlyList<LineVersion> expected, DateOnly? newEta, CancellationToken cancellationToken)
+    {
+        var ids = expected.Select(l => l.LineId).ToArray();
+        var current = await db.OrderLines.AsNoTracking()
+            .Where(l => ids.Contains(l.Id))
+            .Select(l => new OrderLine { Id = l.Id, Version = l.Version, Status = l.Status, Eta = l.Eta })
+            .ToDictionaryAsync(l => l.Id, cancellationToken);
+        var isOpen = EtaChangeRules.IsOpen.Compile();
+        var differs = EtaChangeRules.DiffersFrom(newEta).Compile();
+        return expected.All(seen => current.TryGetValue(seen.LineId, out var line)
+            && line.Version == (isOpen(line) && differs(line) ? seen.Version + 1 : seen.Version));
+    }
+
+    private static string NotFoundMessage(EtaChangeTarget target) => target switch
+    {
+        EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number } => $"There is no order {number.Trim()}.",
+        EtaChangeTarget.OpenLinesOfSku { Sku: var sku } => $"There is no product with SKU {sku.Trim()}.",
+        _ => "The lines were not found.",
+    };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string DiffersFromSql(SqlBuilder sql, DateOnly? newEta) => newEta is { } eta
+        ? $"""(l."Eta" IS NULL OR l."Eta" <> {sql.Value<OrderLine>(nameof(OrderLine.Eta), eta)})"""
+        : """l."Eta" IS NOT NULL""";
+
+    private static Expression<Func<OrderLine, T>> Conditional<T>(
+        Expression<Func<OrderLine, bool>> test, Expression<Func<OrderLine, T>> whenTrue, Expression<Func<OrderLine, T>> whenFalse)
+    {
+        var line = test.Parameters[0];
+        return Expression.Lambda<Func<OrderLine, T>>(
+            Expression.Condition(test.Body, Rebind(whenTrue, line), Rebind(whenFalse, line)), line);
+    }
+
+    private static Expression Rebind<T>(Expression<Func<OrderLine, T>> lambda, ParameterExpression line) =>
+        new ParameterReplacer(lambda.Parameters[0], line).Visit(lambda.Body);
+
+    private static async Task<ResolvedTarget?> ResolveAsync(PortalDbContext db, EtaChangeTarget target, CancellationToken cancellationToken)
+    {
+        switch (target)
+        {
+            case EtaChangeTarget.SelectedLines { Lines: var lines }:
+                var ids = lines.Select(l => l.LineId).ToArray();
+                return new ResolvedTarget(
+                    l => ids.Contains(l.Id),
+                    sql => $"""l."Id" IN ({string.Join(", ", ids.Select(id => sql.Value<OrderLine>(nameof(OrderLine.Id), id)))})""",
+                    lines);
+            case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number }:
+                var orderNumber = number.Trim();
+                var orderId = await db.Orders.Where(o => o.OrderNumber == orderNumber).Select(o => (int?)o.Id).SingleOrDefaultAsync(cancellationToken);
+                return orderId is { } order
+                    ? new ResolvedTarget(l => l.OrderId == order, sql => $"""l."OrderId" = {sql.Value<OrderLine>(nameof(OrderLine.OrderId), order)}""", null)
+                    : null;
+            case EtaChangeTarget.OpenLinesOfSku { Sku: var sku }:
+                var skuText = sku.Trim();
+                var productId = await db.Products.Where(p => p.Sku == skuText).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken);
+                return productId is { } product
+                    ? new ResolvedTarget(l => l.ProductId == product, sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), product)}""", null)
+                    : null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown ETA change target.");
+        }
+    }
+
+    /// <summary>The target as a LINQ filter (for EF's set-based updates) and as SQL (for INSERT … SELECT); both say the same.</summary>
+    private sealed record ResolvedTarget(
+        Expression<Func<OrderLine, bool>> Match,
+        Func<SqlBuilder, string> Sql,
+        IReadOnlyList<LineVersion>? ExpectedVersions);
+
+    /// <summary>
+    /// Parameters for raw SQL, converted by the column's own EF type mapping, so that they compare
+    /// with what EF stored: on SQLite a DateTimeOffset becomes ticks and a Guid upper-case text.
+    /// </summary>
+    private sealed class SqlBuilder(PortalDbContext db) : IDisposable
+    {
+        private readonly DbCommand factory = db.Database.GetDbConnection().CreateCommand();
+        private readonly List<DbParameter> parameters = [];
+
+        public IReadOnlyList<DbParameter> Parameters => parameters;
+
+        public string Value<TEntity>(string property, object? value)
+        {
+            var mapping = db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!.GetRelationalTypeMapping();
+            var name = $"@p{parameters.Count}";
+            parameters.Add(mapping.CreateParameter(factory, name, value, nullable: true));
+            return name;
+        }
+
+        public void Dispose() => factory.Dispose();
+    }
+
+    private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

@@ -1,0 +1,29 @@
+using BacklogPortal.Domain;
+
+namespace BacklogPortal.EtaChanges;
+
+/// <summary>How reason codes read to people (staff pickers, history, emails).</summary>
+public static class EtaReasonLabels
+{
+    /// <summary>The codes staff pick from, most common first; <see cref="EtaReasonCode.InitialEstimate"/> is for imports.</summary>
+    public static readonly EtaReasonCode[] StaffChoices =
+    [
+        EtaReasonCode.SupplierDelay,
+        EtaReasonCode.Production,
+        EtaReasonCode.Transport,
+        EtaReasonCode.ReleaseDateMoved,
+        EtaReasonCode.StockArrivedEarly,
+        EtaReasonCode.Other,
+    ];
+
+    public static string Label(EtaReasonCode code) => code switch
+    {
+        EtaReasonCode.SupplierDelay => "Supplier delay",
+        EtaReasonCode.Production => "Production",
+        EtaReasonCode.Transport => "Transport",
+        EtaReasonCode.ReleaseDateMoved => "Release date moved",
+        EtaReasonCode.StockArrivedEarly => "Stock arrived early",
+        EtaReasonCode.InitialEstimate => "Initial estimate",
+        _ => "Other",
+    };
+}

@@ -1,0 +1,79 @@
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Tests.Infrastructure;
+using static BacklogPortal.Tests.EtaChanges.EtaTestData;
+
+namespace BacklogPortal.Tests.EtaChanges;
+
+/// <summary>The FTC consent rule as the database applies it in the set-based update.</summary>
+public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    private readonly EtaTestData data = new(factory);
+
+    public static TheoryData<string, int?, int?, bool, bool> Cases => new()
+    {
+        // case, old ETA (days after promise; null = unknown), new ETA (same), consent before, consent after
+        { "first delay of 30 days counts as accepted", 0, 30, false, false },
+        { "first delay of 31 days needs consent", 0, 31, false, true },
+        { "a second delay needs consent", 10, 20, false, true },
+        { "moving within the promise needs nothing", -10, -2, false, false },
+        { "back to the promised date clears the need", 40, 0, true, false },
+        { "earlier but still late keeps the need", 40, 35, true, true },
+        { "earlier but still late keeps silence-is-consent", 20, 10, false, false },
+        { "from unknown to a date keeps the need", null, 12, true, true },
+        { "to unknown needs consent", 5, null, false, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ConsentFollowsTheFtcRule(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
+    {
+        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
+        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
+
+        await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(product.Sku), Day(newDays)));
+
+        var line = (await data.LinesOfAsync(product)).Single();
+        Assert.True(consentAfter == line.ConsentRequired, description);
+    }
+
+    [Fact]
+    public async Task APromisedDateUnknownMakesEveryDelayNeedConsent()
+    {
+        var product = await data.ProductWithLinesAsync(1, new LineSpec(Promised));
+        await using (var db = await data.DbAsync())
+        {
+            var line = db.OrderLines.Single(l => l.ProductId == product.Id);
+            line.PromisedDate = null;
+            await db.SaveChangesAsync();
+        }
+
+        await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(product.Sku), Promised.AddDays(1)));
+
+        Assert.True((await data.LinesOfAsync(product)).Single().ConsentRequired);
+    }
+
+    [Fact]
+    public async Task ALaterDateResetsTheCustomersAnswerAndAnEarlierOneKeepsIt()
+    {
+        var later = await data.ProductWithLinesAsync(1, new LineSpec(Promised.AddDays(5), Response: CustomerResponse.AcceptedNewDate));
+        var earlier = await data.ProductWithLinesAsync(1, new LineSpec(Promised.AddDays(5), Response: CustomerResponse.AcceptedNewDate));
+
+        await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(later.Sku), Promised.AddDays(8)));
+        await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(earlier.Sku), Promised.AddDays(2), EtaReasonCode.StockArrivedEarly));
+
+        var movedLater = (await data.LinesOfAsync(later)).Single();
+        var movedEarlier = (await data.LinesOfAsync(earlier)).Single();
+        Assert.Equal((CustomerResponse.None, (string?)null), (movedLater.CustomerResponse, movedLater.CustomerRespondedBy));
+        Assert.Equal((CustomerResponse.AcceptedNewDate, "customer@example.com"), (movedEarlier.CustomerResponse, movedEarlier.CustomerRespondedBy));
+    }
+
+    [Fact]
+    public void TheCompiledRuleAgreesWithTheDatabaseCases()
+    {
+        var rule = EtaChangeRules.ConsentRequiredAfter(Promised.AddDays(31)).Compile();
+
+        Assert.True(rule(new OrderLine { PromisedDate = Promised, Eta = Promised }));
+        Assert.False(EtaChangeRules.ConsentRequiredAfter(Promised.AddDays(30)).Compile()(new OrderLine { PromisedDate = Promised, Eta = Promised }));
+    }
+}
