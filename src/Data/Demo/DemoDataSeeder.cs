@@ -1,4 +1,5 @@
 using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -214,6 +215,8 @@ public sealed class DemoDataSeeder(
                 ChangedBy = StaffEmail,
                 ChangedAt = changedAt < now ? changedAt : now.AddMinutes(-m - 1),
             });
+            // The same FTC consent rule as every real ETA change.
+            line.ConsentRequired = EtaChangeRules.ConsentRequiredAfter(newEta).Compile()(line);
             line.Eta = newEta;
             line.EtaChangeCount++;
         }
@@ -225,8 +228,6 @@ public sealed class DemoDataSeeder(
             line.Status = LineStatus.PartiallyShipped;
         }
 
-        // FTC rule: silence counts as consent only for a first delay of at most 30 days.
-        line.ConsentRequired = line.SlipDays > 30 || (line.EtaChangeCount > 1 && line.SlipDays > 0);
         return line;
     }
 
