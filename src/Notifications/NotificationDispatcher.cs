@@ -72,8 +72,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         await oneRoundAtATime.WaitAsync(stoppingToken);
         try
         {
-            var now = Truncate(clock.GetUtcNow());
-            var claim = new Claim(OwnerId, now + settings.LeaseDuration);
+            var now = clock.GetUtcNow();
+            var claim = new Claim(OwnerId, Truncate(now + settings.LeaseDuration));
             List<Notification> claimed;
             await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             {

@@ -11,9 +11,17 @@ public sealed record RenderedEmail(string Subject, string HtmlBody, string TextB
 /// <see cref="HtmlRenderer"/> (encoding done by the renderer, not by hand), the text part and the
 /// calendar file from the same <see cref="EmailContent"/>.
 /// </summary>
-public sealed class NotificationEmailRenderer(IServiceProvider services, ILoggerFactory loggerFactory) : IAsyncDisposable
+public sealed class NotificationEmailRenderer : IAsyncDisposable
 {
-    private readonly HtmlRenderer renderer = new(services, loggerFactory);
+    // The renderer resolves component services (some of them scoped) from a scope of its own that lives as long as it does.
+    private readonly AsyncServiceScope scope;
+    private readonly HtmlRenderer renderer;
+
+    public NotificationEmailRenderer(IServiceScopeFactory scopes, ILoggerFactory loggerFactory)
+    {
+        scope = scopes.CreateAsyncScope();
+        renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
+    }
 
     public async Task<RenderedEmail> RenderAsync(EmailContent content, string messageIdHost)
     {
@@ -37,5 +45,9 @@ public sealed class NotificationEmailRenderer(IServiceProvider services, ILogger
             CalendarFile.Write(content, texts, messageIdHost));
     }
 
-    public ValueTask DisposeAsync() => renderer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await renderer.DisposeAsync();
+        await scope.DisposeAsync();
+    }
 }
