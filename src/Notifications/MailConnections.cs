@@ -1,5 +1,7 @@
+using System.Net.Sockets;
 using BacklogPortal.Email;
 using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -85,7 +87,7 @@ public sealed class SmtpMailConnection(SmtpOptions smtp, TimeSpan idleCheck, Tim
         var fresh = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         try
         {
-            await SmtpEmailTransport.ConnectAsync(fresh, smtp, cancellationToken);
+            await ConnectAsync(fresh, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -102,6 +104,41 @@ public sealed class SmtpMailConnection(SmtpOptions smtp, TimeSpan idleCheck, Tim
         lastUsed = clock.GetUtcNow();
         return fresh;
     }
+
+    /// <summary>
+    /// Connects over a socket with Nagle's algorithm off. MailKit's own connect leaves it on, and
+    /// then the small final write of every message (".") waits for the server's delayed ACK:
+    /// about 40 ms per email, which caps a connection at some 25 emails a second.
+    /// </summary>
+    private async Task ConnectAsync(SmtpClient connecting, CancellationToken cancellationToken)
+    {
+        var port = smtp.Port != 0 ? smtp.Port : smtp.Security == SmtpSecurity.SslOnConnect ? 465 : 25;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(smtp.Timeout);
+            await socket.ConnectAsync(smtp.Host!, port, timeout.Token);
+            await connecting.ConnectAsync(socket, smtp.Host!, port, SocketOptions(smtp.Security), cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        if (!string.IsNullOrEmpty(smtp.UserName))
+        {
+            await connecting.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        }
+    }
+
+    private static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
 
     private async Task DropAsync()
     {

@@ -155,14 +155,14 @@ public sealed class NotificationComposer(
         // another instance composed some of them in the meantime, and this whole batch is undone.
         foreach (var (entryIds, notification) in plans)
         {
-            if (await MarkProcessedAsync(db, entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
                 return null;
             }
         }
-        if (await MarkProcessedAsync(db, silent, null, now, cancellationToken) != silent.Count)
+        if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
         {
             await transaction.RollbackAsync(cancellationToken);
             logger.LogInformation("Outbox entries were composed by another instance; batch retried");
@@ -250,14 +250,16 @@ public sealed class NotificationComposer(
             ? customer.NotificationEmail.Trim()
             : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
 
-    private static async Task<int> MarkProcessedAsync(PortalDbContext db, IReadOnlyList<long> entryIds, long? notificationId,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
+        long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var marked = 0;
         foreach (var chunk in entryIds.Chunk(IdChunk))
         {
+            // The customer narrows the scan to their own waiting entries (index on ProcessedAt, CustomerId);
+            // without it the database walks every waiting entry of every customer for each update.
             marked += await db.NotificationOutbox
-                .Where(e => chunk.Contains(e.Id) && e.ProcessedAt == null)
+                .Where(e => customerIds.Contains(e.CustomerId) && e.ProcessedAt == null && chunk.Contains(e.Id))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(e => e.ProcessedAt, now)
                     .SetProperty(e => e.NotificationId, notificationId), cancellationToken);

@@ -35,6 +35,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private readonly IMailConnection[] connections;
     private readonly TimeSpan leaseMargin;
     private readonly SemaphoreSlim oneRoundAtATime = new(1, 1);
+    private Task<ClaimedBatch?>? prefetched;
+    private DateTimeOffset lastClaimUntil;
 
     public NotificationDispatcher(
         IDbContextFactory<PortalDbContext> dbFactory,
@@ -66,31 +68,78 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 
     public static string NewOwnerId() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("n")[..8]}";
 
-    /// <summary>One round: claim due emails, send them, record the outcomes.</summary>
+    /// <summary>
+    /// One round: claim due emails, send them, record the outcomes. When the round's batch is full
+    /// (more is probably due) the next batch is claimed while this one is on the wire, so the
+    /// connections do not idle through the claim; the next round sends it.
+    /// </summary>
     public async Task<DispatchResult> DispatchDueAsync(CancellationToken stoppingToken = default)
     {
         await oneRoundAtATime.WaitAsync(stoppingToken);
         try
         {
-            var now = clock.GetUtcNow();
-            var claim = new Claim(OwnerId, Truncate(now + settings.LeaseDuration));
-            List<Notification> claimed;
-            await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+            var batch = prefetched is { } pending ? await pending : await ClaimBatchAsync(stoppingToken);
+            prefetched = null;
+            if (batch is null)
             {
-                if (await ClaimAsync(db, now, claim, stoppingToken) == 0)
-                {
-                    return DispatchResult.Idle;
-                }
-                claimed = await db.Notifications.AsNoTracking()
-                    .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
-                    .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
-                    .ToListAsync(stoppingToken);
+                return DispatchResult.Idle;
             }
-            return await SendAsync(claimed, claim, stoppingToken);
+            if (batch.Notifications.Count >= settings.BatchSize)
+            {
+                prefetched = ClaimBatchAsync(stoppingToken);
+            }
+            var result = await SendAsync(batch.Notifications, batch.Claim, stoppingToken);
+            if (result.ServerUnavailable || stoppingToken.IsCancellationRequested)
+            {
+                await ReleasePrefetchedAsync();
+            }
+            return result;
         }
         finally
         {
             oneRoundAtATime.Release();
+        }
+    }
+
+    private async Task<ClaimedBatch?> ClaimBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var claim = new Claim(OwnerId, NextClaimExpiry(now));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await ClaimAsync(db, now, claim, cancellationToken) == 0)
+        {
+            return null;
+        }
+        var claimed = await db.Notifications.AsNoTracking()
+            .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+            .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
+            .ToListAsync(cancellationToken);
+        return new ClaimedBatch(claim, claimed);
+    }
+
+    /// <summary>Gives a claimed-ahead batch back at once, so no instance waits for its lease to run out.</summary>
+    private async Task ReleasePrefetchedAsync()
+    {
+        if (prefetched is not { } pending)
+        {
+            return;
+        }
+        prefetched = null;
+        try
+        {
+            if (await pending is { } batch)
+            {
+                var recorder = new OutcomeRecorder(dbFactory, batch.Claim, clock, logger);
+                foreach (var notification in batch.Notifications)
+                {
+                    recorder.Add(new Released(notification.Id, null));
+                }
+                await recorder.CompleteAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Claimed-ahead emails could not be given back; they are taken over when their lease expires");
         }
     }
 
@@ -210,6 +259,22 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         return new Failed(notification.Id, now, attempts, final, next, error);
     }
 
+    // A claim is told apart from this dispatcher's other claims by its expiry, so no two get the
+    // same one, even within one millisecond (or under a test's frozen clock).
+    private DateTimeOffset NextClaimExpiry(DateTimeOffset now)
+    {
+        var until = Truncate(now + settings.LeaseDuration);
+        lock (oneRoundAtATime)
+        {
+            if (until <= lastClaimUntil)
+            {
+                until = lastClaimUntil.AddMilliseconds(1);
+            }
+            lastClaimUntil = until;
+        }
+        return until;
+    }
+
     // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
     // equality, so its expiry must survive the round trip unchanged.
     private static DateTimeOffset Truncate(DateTimeOffset instant) =>
@@ -217,6 +282,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await ReleasePrefetchedAsync();
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
@@ -226,6 +292,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 }
 
 internal sealed record Claim(string Owner, DateTimeOffset Until);
+
+internal sealed record ClaimedBatch(Claim Claim, List<Notification> Notifications);
 
 internal abstract record Outcome(long Id);
 
