@@ -31,6 +31,10 @@ public static class NotificationMessage
             body.Attachments.Add("delivery-dates.ics", Encoding.UTF8.GetBytes(ics), calendar);
         }
         message.Body = body.ToMessageBody();
+        // Declares the transfer encoding of every part (8bit where the text allows it), so the
+        // message is valid as a file in the pickup folder too; MailKit re-encodes to 7bit for a
+        // server without 8BITMIME.
+        message.Prepare(EncodingConstraint.EightBit, maxLineLength: 998);
         return message;
     }
 }

@@ -125,7 +125,7 @@ public static class OutboxNetting
         NewEta = newEta,
         News = news,
         ReasonCode = reasonCode,
-        ReasonText = reasonText,
+        ReasonText = string.IsNullOrWhiteSpace(reasonText) ? null : reasonText.Trim(),
         ConsentNeeded = consentNeeded,
         AcceptUrl = links.Respond(line.OrderNumber, line.Id, "accept"),
         CancelUrl = links.Respond(line.OrderNumber, line.Id, "cancel"),

@@ -38,6 +38,15 @@ public abstract class EmailTexts
 
     public abstract string ReasonName(EtaReasonCode code);
 
+    /// <summary>The reason as one phrase: the code's name, then the staff's words unless they only repeat it.</summary>
+    public string ReasonPhrase(EtaReasonCode code, string? text)
+    {
+        var name = ReasonName(code);
+        return string.IsNullOrWhiteSpace(text) || string.Equals(text.Trim(), name, StringComparison.OrdinalIgnoreCase)
+            ? name
+            : $"{name} — {text.Trim().ReplaceLineEndings(" ")}";
+    }
+
     public abstract string ConsentNeeded { get; }
 
     public abstract string NoActionNeeded { get; }

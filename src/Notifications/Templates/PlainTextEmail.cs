@@ -31,12 +31,7 @@ public static class PlainTextEmail
                 text.Append("  ").AppendLine(texts.News(line));
                 if (line.ReasonCode is { } reason)
                 {
-                    text.Append("  ").Append(texts.Reason).Append(": ").Append(texts.ReasonName(reason));
-                    if (!string.IsNullOrWhiteSpace(line.ReasonText))
-                    {
-                        text.Append(" — ").Append(line.ReasonText.ReplaceLineEndings(" "));
-                    }
-                    text.AppendLine();
+                    text.Append("  ").Append(texts.Reason).Append(": ").AppendLine(texts.ReasonPhrase(reason, line.ReasonText));
                 }
                 if (line.ConsentNeeded)
                 {
