@@ -206,6 +206,14 @@ public sealed class NotificationComposer(
         var culture = EmailFormat.Culture(customer.Culture);
         var zone = EmailFormat.Zone(customer.TimeZoneId);
         var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
+        var listed = lines;
+        if (lines.Count > settings.MaxLinesPerEmail)
+        {
+            // Lines that need the customer's decision are never the ones left out.
+            var chosen = lines.OrderByDescending(l => l.ConsentNeeded).Take(settings.MaxLinesPerEmail).ToHashSet();
+            listed = [.. lines.Where(chosen.Contains)];
+        }
+        var listedOrders = listed.Select(l => l.OrderNumber).ToHashSet(StringComparer.Ordinal);
         var content = new EmailContent
         {
             Kind = digest ? NotificationKind.DailyDigest
@@ -215,7 +223,9 @@ public sealed class NotificationComposer(
             Culture = culture,
             TimeZone = zone,
             ComposedAt = now,
-            Orders = [.. lines.GroupBy(l => l.OrderNumber).Select(g => new EmailOrder(g.Key, links.Order(g.Key), [.. g]))],
+            Orders = [.. listed.GroupBy(l => l.OrderNumber).Select(g => new EmailOrder(g.Key, links.Order(g.Key), [.. g]))],
+            UnlistedLines = lines.Count - listed.Count,
+            UnlistedOrders = [.. lines.Select(l => l.OrderNumber).Distinct(StringComparer.Ordinal).Where(o => !listedOrders.Contains(o))],
             PortalUrl = links.Backlog,
             SettingsUrl = links.Settings,
             NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,

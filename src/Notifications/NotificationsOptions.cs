@@ -36,6 +36,12 @@ public sealed class NotificationsOptions : IValidatableObject
     /// <summary>Customers composed per database transaction.</summary>
     public int ComposeBatchSize { get; set; } = 250;
 
+    /// <summary>
+    /// Lines listed in one email; a customer with more changed lines (a distributor in a SKU-wide
+    /// change) gets the first ones, those needing a decision first, and a count with a link to the rest.
+    /// </summary>
+    public int MaxLinesPerEmail { get; set; } = 100;
+
     /// <summary>Long-lived SMTP connections the dispatcher sends over in parallel.</summary>
     public int SmtpConnections { get; set; } = 4;
 
@@ -68,9 +74,9 @@ public sealed class NotificationsOptions : IValidatableObject
         {
             yield return Invalid(nameof(MaxAttempts), $"must be between 1 and 100, not {MaxAttempts}");
         }
-        if (LeaseDuration < TimeSpan.FromSeconds(5))
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
-            yield return Invalid(nameof(LeaseDuration), $"must be at least 00:00:05 (longer than one SMTP send), not {LeaseDuration}");
+            yield return Invalid(nameof(LeaseDuration), $"must be at least 00:00:01 (longer than one SMTP send), not {LeaseDuration}");
         }
         if (RetryLifetime <= TimeSpan.Zero)
         {
@@ -91,6 +97,10 @@ public sealed class NotificationsOptions : IValidatableObject
         if (ComposeBatchSize is < 1 or > 2_000)
         {
             yield return Invalid(nameof(ComposeBatchSize), $"must be between 1 and 2000, not {ComposeBatchSize}");
+        }
+        if (MaxLinesPerEmail is < 1 or > 1_000)
+        {
+            yield return Invalid(nameof(MaxLinesPerEmail), $"must be between 1 and 1000, not {MaxLinesPerEmail}");
         }
         if (SmtpConnections is < 1 or > 64)
         {

@@ -24,12 +24,19 @@ public sealed record EmailContent
 
     public required string SettingsUrl { get; init; }
 
+    /// <summary>Changed lines left out of a long email (see <c>Notifications:MaxLinesPerEmail</c>); the portal has them all.</summary>
+    public int UnlistedLines { get; init; }
+
+    /// <summary>Orders none of whose lines made it into a long email.</summary>
+    public IReadOnlyList<string> UnlistedOrders { get; init; } = [];
+
     /// <summary>For the daily digest: when the next one goes out.</summary>
     public DateTimeOffset? NextDigestAt { get; init; }
 
     public IEnumerable<EmailLine> Lines => Orders.SelectMany(o => o.Lines);
 
-    public int LineCount => Orders.Sum(o => o.Lines.Count);
+    /// <summary>Every changed line the email is about, listed or not.</summary>
+    public int LineCount => Orders.Sum(o => o.Lines.Count) + UnlistedLines;
 }
 
 public sealed record EmailOrder(string OrderNumber, string OrderUrl, IReadOnlyList<EmailLine> Lines);

@@ -55,6 +55,8 @@ public abstract class EmailTexts
 
     public abstract string CancelOpenQuantity { get; }
 
+    public abstract string MoreLines(int count);
+
     public abstract string WhatHappensNext { get; }
 
     public abstract string NextUpdate(EmailContent content);
@@ -71,14 +73,14 @@ public abstract class EmailTexts
 
     public string Subject(EmailContent content)
     {
-        var orders = content.Orders.Select(o => o.OrderNumber).ToList();
+        var orders = content.Orders.Select(o => o.OrderNumber).Concat(content.UnlistedOrders).ToList();
         var lines = content.Lines.ToList();
         var named = orders.Count <= 3 ? Join(orders) : Join([.. orders.Take(2), More(orders.Count - 2)]);
         if (lines.All(l => l.News == LineNews.Overdue))
         {
             return OverdueSubject(orders.Count, named);
         }
-        var subject = ChangedSubject(orders.Count, lines.Count, named);
+        var subject = ChangedSubject(orders.Count, content.LineCount, named);
         if (content.Kind == NotificationKind.DailyDigest)
         {
             return $"{DailyUpdatePrefix}{subject}";
@@ -178,6 +180,9 @@ public abstract class EmailTexts
         public override string AcceptNewDate => "Accept the new date";
 
         public override string CancelOpenQuantity => "Cancel the open quantity";
+
+        public override string MoreLines(int count) =>
+            count == 1 ? "…and 1 more item whose date changed. You find it in the portal." : $"…and {count:N0} more items whose dates changed. You find them all in the portal.";
 
         public override string WhatHappensNext => "What happens next";
 
@@ -286,6 +291,9 @@ public abstract class EmailTexts
         public override string AcceptNewDate => "Neuen Termin annehmen";
 
         public override string CancelOpenQuantity => "Offene Menge stornieren";
+
+        public override string MoreLines(int count) =>
+            count == 1 ? "…und 1 weitere Position mit geändertem Termin. Sie finden sie im Portal." : $"…und {count.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("de-DE"))} weitere Positionen mit geänderten Terminen. Sie finden alle im Portal.";
 
         public override string WhatHappensNext => "Wie es weitergeht";
 

@@ -47,6 +47,11 @@ public static class PlainTextEmail
             }
         }
 
+        if (content.UnlistedLines > 0)
+        {
+            text.AppendLine().AppendLine(texts.MoreLines(content.UnlistedLines)).AppendLine(content.PortalUrl);
+        }
+
         text.AppendLine().AppendLine(texts.WhatHappensNext.ToUpperInvariant());
         text.AppendLine(texts.NextUpdate(content));
         if (content.NextDigestAt is { } nextDigest)

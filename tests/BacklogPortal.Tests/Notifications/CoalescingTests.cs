@@ -162,4 +162,32 @@ public sealed class CoalescingTests(NotificationAppFactory factory) : IClassFixt
 
         Assert.Single(await factory.NotificationsForAsync(customer.Id));
     }
+
+    [Fact]
+    public async Task AVeryLongEmailListsTheFirstLinesAndCountsTheRest()
+    {
+        var max = factory.NotificationSettings.MaxLinesPerEmail;
+        var customer = await factory.CreateCustomerAsync(lines: max + 3);
+        var needsDecision = customer.Lines[^1];
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            (await db.OrderLines.FindAsync(needsDecision.Id))!.ConsentRequired = true;
+            await db.SaveChangesAsync();
+        }
+        foreach (var line in customer.Lines)
+        {
+            await factory.ChangeEtaAsync(line.Id, line.Eta!.Value.AddDays(7));
+        }
+        factory.PassCoalesceWindow();
+
+        await factory.ComposeAndDispatchAsync();
+
+        var message = Assert.Single(factory.Smtp.MessagesTo(customer.Email));
+        var html = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(message.HtmlBody!);
+        Assert.Equal(max, html.QuerySelectorAll("[data-line]").Length);
+        Assert.NotNull(html.QuerySelector($"[data-line='{needsDecision.Id}'] [data-consent]"));
+        Assert.Contains("and 3 more items", html.QuerySelector("[data-unlisted]")!.TextContent);
+        Assert.Contains($"the expected delivery dates of {max + 3} items", message.TextBody);
+        Assert.All(await factory.OutboxForAsync(customer.Id), e => Assert.NotNull(e.NotificationId));
+    }
 }
