@@ -13,7 +13,7 @@ public sealed class NotificationsOptionsTests
     [InlineData("Notifications:CoalesceWindow", "-00:01:00")]
     [InlineData("Notifications:PollInterval", "00:00:00")]
     [InlineData("Notifications:MaxAttempts", "0")]
-    [InlineData("Notifications:LeaseDuration", "00:00:01")]
+    [InlineData("Notifications:LeaseDuration", "00:00:00.500")]
     [InlineData("Notifications:SmtpConnections", "0")]
     [InlineData("Notifications:DigestTimeOfDay", "1.00:00:00")]
     public async Task AnInvalidSettingStopsTheStartWithAMessageNamingTheKey(string key, string value)
