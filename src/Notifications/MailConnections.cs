@@ -48,9 +48,10 @@ public sealed class SmtpMailConnection(SmtpOptions smtp, TimeSpan idleCheck, Tim
         {
             await connected.SendAsync(message, cancellationToken);
         }
-        catch (SmtpCommandException) when (connected.IsConnected)
+        catch (SmtpCommandException refused) when (connected.IsConnected && refused.StatusCode != SmtpStatusCode.ServiceNotAvailable)
         {
-            // The server refused this message and the session goes on (MailKit resets it): keep the connection.
+            // The server refused this message and the session goes on (MailKit resets it): keep the
+            // connection. A 421 announces that the server closes it, so that one is dropped below.
             throw;
         }
         catch

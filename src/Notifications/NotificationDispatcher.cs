@@ -78,8 +78,10 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         await oneRoundAtATime.WaitAsync(stoppingToken);
         try
         {
-            var batch = prefetched is { } pending ? await pending : await ClaimBatchAsync(stoppingToken);
+            // Taken out before awaiting: a claim-ahead that failed must not fail every round after it.
+            var pending = prefetched;
             prefetched = null;
+            var batch = pending is not null ? await pending : await ClaimBatchAsync(stoppingToken);
             if (batch is null)
             {
                 return DispatchResult.Idle;
@@ -189,6 +191,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         var recorder = new OutcomeRecorder(dbFactory, claim, clock, logger);
         var sent = 0;
         var serverUnavailable = 0;
+        string? unavailableError = null;
 
         async Task WorkAsync(IMailConnection connection)
         {
@@ -221,8 +224,9 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                 catch (MailServerUnavailableException exception)
                 {
                     // The server is away, not this email: give the whole round back and let the loop back off.
+                    unavailableError = DeliveryFailures.Describe(exception);
                     Interlocked.Exchange(ref serverUnavailable, 1);
-                    recorder.Add(new Released(notification.Id, DeliveryFailures.Describe(exception)));
+                    recorder.Add(new Released(notification.Id, unavailableError));
                     logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
                 }
                 catch (Exception exception)
@@ -240,7 +244,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         // Whatever is left (shutdown, server away) goes back at once instead of waiting out the lease.
         while (queue.TryDequeue(out var left))
         {
-            recorder.Add(new Released(left.Id, null));
+            recorder.Add(new Released(left.Id, unavailableError));
         }
         await recorder.CompleteAsync();
         if (sent > 0)
