@@ -96,7 +96,13 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
         // The dispatcher's scan: unprocessed entries, oldest first, grouped per customer.
         entry.HasIndex(e => new { e.ProcessedAt, e.CustomerId, e.CreatedAt });
         entry.HasIndex(e => e.NotificationId);
+        // At most one overdue reminder per line and passed ETA, even with several instances scanning at once.
+        entry.HasIndex(e => new { e.OrderLineId, e.Eta })
+            .IsUnique()
+            .HasFilter("\"Kind\" = 1")
+            .HasDatabaseName("IX_NotificationOutbox_OverdueReminder");
         entry.HasOne<Notification>().WithMany().HasForeignKey(e => e.NotificationId).OnDelete(DeleteBehavior.SetNull);
+        entry.HasOne(e => e.EtaChange).WithMany().HasForeignKey(e => e.EtaChangeId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -104,7 +110,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> notification)
     {
-        notification.Property(n => n.ToAddress).HasMaxLength(320);
+        // Several addresses when the customer's users receive the notice (comma-separated).
+        notification.Property(n => n.ToAddress).HasMaxLength(2000);
         notification.Property(n => n.Subject).HasMaxLength(400);
         notification.Property(n => n.LeaseOwner).HasMaxLength(100);
         notification.Property(n => n.LastError).HasMaxLength(2000);

@@ -21,6 +21,9 @@ public class Notification
 
     public required string TextBody { get; set; }
 
+    /// <summary>The .ics attachment (RFC 5545) with the new dates, when any line has one; part of every attempt.</summary>
+    public string? CalendarIcs { get; set; }
+
     public NotificationStatus Status { get; set; } = NotificationStatus.Pending;
 
     public int Attempts { get; set; }
@@ -34,6 +37,8 @@ public class Notification
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
     public string? LastError { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

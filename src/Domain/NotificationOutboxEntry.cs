@@ -17,6 +17,15 @@ public class NotificationOutboxEntry
 
     public long? EtaChangeId { get; set; }
 
+    /// <summary>The audit row of the change; lets one SaveChanges write the change and its entry together.</summary>
+    public EtaChange? EtaChange { get; set; }
+
+    /// <summary>
+    /// For <see cref="NotificationKind.OverdueReminder"/>: the ETA that passed. One reminder per line
+    /// and ETA (unique index), so a line that stays overdue is not reminded about every day.
+    /// </summary>
+    public DateOnly? Eta { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>When the dispatcher took this entry into an email (or found nothing to tell); null while still waiting.</summary>
@@ -28,7 +37,12 @@ public class NotificationOutboxEntry
 
 public enum NotificationKind
 {
+    /// <summary>An ETA moved (outbox entry) / an email about moved ETAs (notification).</summary>
     EtaChanged = 0,
+
+    /// <summary>An open line's ETA passed without shipment or a new ETA: "overdue, we are checking".</summary>
     OverdueReminder = 1,
+
+    /// <summary>A notification only: the once-a-day email for customers who chose the digest.</summary>
     DailyDigest = 2,
 }

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BacklogPortal.Tests.Infrastructure;
 
@@ -24,6 +27,12 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Extra settings a test class needs; applied after the defaults below.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>When true, the app's <see cref="TimeProvider"/> is <see cref="Clock"/>, which moves only when a test advances it.</summary>
+    protected virtual bool UseFakeTime => false;
+
+    /// <summary>The app's clock when <see cref="UseFakeTime"/> is on; starts at the real current time.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -46,6 +55,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             }
             config.AddInMemoryCollection(settings);
         });
+        if (UseFakeTime)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -238,6 +238,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -250,6 +253,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.Property<int>("Kind")
                         .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
@@ -286,8 +292,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.Property<string>("ToAddress")
                         .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("nvarchar(320)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.HasKey("Id");
 
@@ -312,6 +318,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("CustomerId")
                         .HasColumnType("int");
 
+                    b.Property<DateOnly?>("Eta")
+                        .HasColumnType("date");
+
                     b.Property<long?>("EtaChangeId")
                         .HasColumnType("bigint");
 
@@ -329,7 +338,14 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EtaChangeId");
+
                     b.HasIndex("NotificationId");
+
+                    b.HasIndex("OrderLineId", "Eta")
+                        .IsUnique()
+                        .HasDatabaseName("IX_NotificationOutbox_OverdueReminder")
+                        .HasFilter("\"Kind\" = 1");
 
                     b.HasIndex("ProcessedAt", "CustomerId", "CreatedAt");
 
@@ -685,10 +701,17 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
                 {
+                    b.HasOne("BacklogPortal.Domain.EtaChange", "EtaChange")
+                        .WithMany()
+                        .HasForeignKey("EtaChangeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("EtaChange");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>

@@ -224,6 +224,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -235,6 +238,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LastError")
@@ -272,7 +278,7 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("ToAddress")
                         .IsRequired()
-                        .HasMaxLength(320)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -296,6 +302,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("Eta")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("EtaChangeId")
                         .HasColumnType("INTEGER");
 
@@ -313,7 +322,14 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EtaChangeId");
+
                     b.HasIndex("NotificationId");
+
+                    b.HasIndex("OrderLineId", "Eta")
+                        .IsUnique()
+                        .HasDatabaseName("IX_NotificationOutbox_OverdueReminder")
+                        .HasFilter("\"Kind\" = 1");
 
                     b.HasIndex("ProcessedAt", "CustomerId", "CreatedAt");
 
@@ -656,10 +672,17 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
                 {
+                    b.HasOne("BacklogPortal.Domain.EtaChange", "EtaChange")
+                        .WithMany()
+                        .HasForeignKey("EtaChangeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("EtaChange");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>

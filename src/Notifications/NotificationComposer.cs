@@ -1,0 +1,281 @@
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.Hosting;
+using BacklogPortal.Notifications.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BacklogPortal.Notifications;
+
+/// <summary>The outcome of one composing pass.</summary>
+/// <param name="Notifications">Emails created.</param>
+/// <param name="MoreDue">Work is left that is due already (a conflict with another instance); run again at once.</param>
+/// <param name="NextDueAt">When the next waiting customer becomes due; null when nobody waits.</param>
+public sealed record ComposeResult(int Notifications, bool MoreDue, DateTimeOffset? NextDueAt);
+
+/// <summary>
+/// Turns waiting outbox entries into emails: for each customer whose oldest waiting entry is older
+/// than the coalescing window (or, for digest customers, older than their latest digest moment),
+/// all their waiting entries become one rendered <see cref="Notification"/>, and the entries are
+/// marked processed in the same transaction with a conditional update, so two instances never
+/// compose the same entries twice. Customers are composed in batches, one transaction each.
+/// </summary>
+public sealed class NotificationComposer(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    NotificationEmailRenderer renderer,
+    IOptions<NotificationsOptions> options,
+    IOptions<PortalOptions> portal,
+    DispatchSignal dispatchSignal,
+    TimeProvider clock,
+    ILogger<NotificationComposer> logger)
+{
+    // SQL Server takes at most 2,100 parameters per statement; id lists are sent in chunks well below that.
+    private const int IdChunk = 1000;
+
+    private readonly PortalLinks links = new(portal.Value.PublicBaseUrl);
+
+    public async Task<ComposeResult> ComposeDueAsync(CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        List<WaitingCustomer> waiting;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            waiting = await db.NotificationOutbox
+                .Where(e => e.ProcessedAt == null)
+                .GroupBy(e => e.CustomerId)
+                .Select(g => new { CustomerId = g.Key, Oldest = g.Min(e => e.CreatedAt) })
+                .Join(db.Customers, w => w.CustomerId, c => c.Id,
+                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId))
+                .ToListAsync(cancellationToken);
+        }
+
+        var due = new List<int>();
+        DateTimeOffset? nextDueAt = null;
+        foreach (var customer in waiting)
+        {
+            var dueAt = DueAt(customer, now, settings);
+            if (dueAt <= now)
+            {
+                due.Add(customer.CustomerId);
+            }
+            else if (nextDueAt is null || dueAt < nextDueAt)
+            {
+                nextDueAt = dueAt;
+            }
+        }
+
+        var created = 0;
+        var conflict = false;
+        foreach (var batch in due.Chunk(settings.ComposeBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await ComposeBatchAsync(batch, cancellationToken);
+            if (result is null)
+            {
+                conflict = true;
+                continue;
+            }
+            created += result.Value;
+        }
+        return new ComposeResult(created, conflict, nextDueAt);
+    }
+
+    private static DateTimeOffset DueAt(WaitingCustomer customer, DateTimeOffset now, NotificationsOptions settings)
+    {
+        if (customer.Preference != NotificationPreference.DailyDigest)
+        {
+            return customer.Oldest + settings.CoalesceWindow;
+        }
+        var zone = EmailFormat.Zone(customer.TimeZoneId);
+        return customer.Oldest <= DigestSchedule.Previous(now, zone, settings.DigestTimeOfDay)
+            ? now
+            : DigestSchedule.Next(now, zone, settings.DigestTimeOfDay);
+    }
+
+    /// <summary>Composes one batch of due customers in one transaction; null when another instance got there first.</summary>
+    private async Task<int?> ComposeBatchAsync(int[] customerIds, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        var customers = await db.Customers.AsNoTracking()
+            .Where(c => customerIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var userEmails = (await db.Users
+                .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.EmailConfirmed && u.Email != null)
+                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email! })
+                .ToListAsync(cancellationToken))
+            .ToLookup(u => u.CustomerId, u => u.Email);
+
+        var entries = await (
+                from e in db.NotificationOutbox
+                where e.ProcessedAt == null && customerIds.Contains(e.CustomerId) && e.CreatedAt <= now
+                join c in db.EtaChanges on e.EtaChangeId equals (long?)c.Id into changes
+                from c in changes.DefaultIfEmpty()
+                select new OutboxRow(e.Id, e.CustomerId, e.Kind, e.OrderLineId, e.Eta, e.CreatedAt,
+                    c == null ? null : c.OldEta,
+                    c == null ? null : c.NewEta,
+                    c == null ? null : (EtaReasonCode?)c.ReasonCode,
+                    c == null ? null : c.ReasonText,
+                    c == null ? null : (DateTimeOffset?)c.ChangedAt))
+            .ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+        var lines = await LoadLinesAsync(db, entries, cancellationToken);
+
+        var plans = new List<(List<long> EntryIds, Notification Notification)>();
+        var silent = new List<long>();
+        foreach (var group in entries.GroupBy(e => e.CustomerId))
+        {
+            var customer = customers[group.Key];
+            var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
+            silent.AddRange(netted.SilentEntryIds);
+            if (netted.Lines.Count == 0)
+            {
+                continue;
+            }
+            var notification = await CreateNotificationAsync(customer, userEmails[customer.Id], netted.Lines, now, settings);
+            plans.Add(([.. netted.MentionedEntryIds], notification));
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Notifications.AddRange(plans.Select(p => p.Notification));
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (_, notification) in plans)
+        {
+            notification.MessageId = links.MessageId(notification.Id);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        // The conditional updates are the claim on the entries: a count short of the ids read means
+        // another instance composed some of them in the meantime, and this whole batch is undone.
+        foreach (var (entryIds, notification) in plans)
+        {
+            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
+                return null;
+            }
+        }
+        if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogInformation("Outbox entries were composed by another instance; batch retried");
+            return null;
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        if (plans.Any(p => p.Notification.Status == NotificationStatus.Pending))
+        {
+            dispatchSignal.Notify();
+        }
+        logger.LogInformation(
+            "Composed {Notifications} notification(s) for {Customers} customer(s) from {Entries} outbox entries ({Silent} with nothing to tell)",
+            plans.Count, customerIds.Length, entries.Count, silent.Count);
+        return plans.Count;
+    }
+
+    private static async Task<Dictionary<int, LineRow>> LoadLinesAsync(PortalDbContext db, List<OutboxRow> entries, CancellationToken cancellationToken)
+    {
+        var lines = new Dictionary<int, LineRow>();
+        var lineIds = entries.Where(e => e.OrderLineId is not null).Select(e => e.OrderLineId!.Value).Distinct();
+        foreach (var chunk in lineIds.Chunk(IdChunk))
+        {
+            var rows = await db.OrderLines
+                .Where(l => chunk.Contains(l.Id))
+                .Select(l => new LineRow(l.Id, l.CustomerId, l.Order!.OrderNumber, l.LineNumber, l.Product!.Sku, l.Product.Name,
+                    l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled, l.Status, l.Eta, l.ConsentRequired,
+                    l.CustomerResponse, l.EtaChangeCount))
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                lines[row.Id] = row;
+            }
+        }
+        return lines;
+    }
+
+    private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> userEmails,
+        IReadOnlyList<EmailLine> lines, DateTimeOffset now, NotificationsOptions settings)
+    {
+        var culture = EmailFormat.Culture(customer.Culture);
+        var zone = EmailFormat.Zone(customer.TimeZoneId);
+        var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
+        var listed = lines;
+        if (lines.Count > settings.MaxLinesPerEmail)
+        {
+            // Lines that need the customer's decision are never the ones left out.
+            var chosen = lines.OrderByDescending(l => l.ConsentNeeded).Take(settings.MaxLinesPerEmail).ToHashSet();
+            listed = [.. lines.Where(chosen.Contains)];
+        }
+        var listedOrders = listed.Select(l => l.OrderNumber).ToHashSet(StringComparer.Ordinal);
+        var content = new EmailContent
+        {
+            Kind = digest ? NotificationKind.DailyDigest
+                : lines.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
+                : NotificationKind.EtaChanged,
+            CustomerName = customer.Name,
+            Culture = culture,
+            TimeZone = zone,
+            ComposedAt = now,
+            Orders = [.. listed.GroupBy(l => l.OrderNumber).Select(g => new EmailOrder(g.Key, links.Order(g.Key), [.. g]))],
+            UnlistedLines = lines.Count - listed.Count,
+            UnlistedOrders = [.. lines.Select(l => l.OrderNumber).Distinct(StringComparer.Ordinal).Where(o => !listedOrders.Contains(o))],
+            PortalUrl = links.Backlog,
+            SettingsUrl = links.Settings,
+            NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,
+        };
+        var email = await renderer.RenderAsync(content, links.Host);
+        var to = Recipients(customer, userEmails);
+        return new Notification
+        {
+            CustomerId = customer.Id,
+            Kind = content.Kind,
+            ToAddress = to,
+            Subject = email.Subject.Length > 400 ? email.Subject[..400] : email.Subject,
+            HtmlBody = email.HtmlBody,
+            TextBody = email.TextBody,
+            CalendarIcs = email.CalendarIcs,
+            CreatedAt = now,
+            NextAttemptAt = now,
+            // Kept, not dropped: staff see that this customer could not be told, fix the address and re-queue.
+            Status = to.Length == 0 ? NotificationStatus.Failed : NotificationStatus.Pending,
+            LastError = to.Length == 0 ? NoRecipientError : null,
+        };
+    }
+
+    public const string NoRecipientError = "The customer has no notification email and no user with a confirmed email address.";
+
+    /// <summary>
+    /// The customer's notification address when set (a shared mailbox such as purchasing@); otherwise
+    /// every user of the customer with a confirmed address, all on one email.
+    /// </summary>
+    public static string Recipients(Customer customer, IEnumerable<string> userEmails) =>
+        !string.IsNullOrWhiteSpace(customer.NotificationEmail)
+            ? customer.NotificationEmail.Trim()
+            : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+
+    private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
+        long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var marked = 0;
+        foreach (var chunk in entryIds.Chunk(IdChunk))
+        {
+            // The customer narrows the scan to their own waiting entries (index on ProcessedAt, CustomerId);
+            // without it the database walks every waiting entry of every customer for each update.
+            marked += await db.NotificationOutbox
+                .Where(e => customerIds.Contains(e.CustomerId) && e.ProcessedAt == null && chunk.Contains(e.Id))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.ProcessedAt, now)
+                    .SetProperty(e => e.NotificationId, notificationId), cancellationToken);
+        }
+        return marked;
+    }
+
+    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
+}

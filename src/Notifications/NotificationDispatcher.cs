@@ -1,0 +1,431 @@
+using System.Collections.Concurrent;
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.Email;
+using BacklogPortal.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace BacklogPortal.Notifications;
+
+/// <summary>The outcome of one dispatch round.</summary>
+/// <param name="Claimed">Emails this round claimed.</param>
+/// <param name="Sent">Emails the server accepted.</param>
+/// <param name="ServerUnavailable">The SMTP server could not be reached; the rest of the round was given back.</param>
+public sealed record DispatchResult(int Claimed, int Sent, bool ServerUnavailable)
+{
+    public static readonly DispatchResult Idle = new(0, 0, false);
+}
+
+/// <summary>
+/// Sends due notifications. A round claims up to <c>BatchSize</c> due emails with a lease (owner and
+/// expiry written by one conditional UPDATE, so instances sharing the database never claim the same
+/// email), sends them in parallel over a few long-lived connections, and records every outcome right
+/// after the server answered. A claim that outlives its lease is taken over by any instance.
+/// </summary>
+public sealed class NotificationDispatcher : IAsyncDisposable
+{
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly NotificationsOptions settings;
+    private readonly MailboxAddress from;
+    private readonly PortalLinks links;
+    private readonly TimeProvider clock;
+    private readonly ILogger<NotificationDispatcher> logger;
+    private readonly IMailConnection[] connections;
+    private readonly TimeSpan leaseMargin;
+    private readonly SemaphoreSlim oneRoundAtATime = new(1, 1);
+    private Task<ClaimedBatch?>? prefetched;
+    private DateTimeOffset lastClaimUntil;
+
+    public NotificationDispatcher(
+        IDbContextFactory<PortalDbContext> dbFactory,
+        MailConnectionFactory connectionFactory,
+        IOptions<NotificationsOptions> options,
+        IOptions<EmailOptions> email,
+        IOptions<PortalOptions> portal,
+        TimeProvider clock,
+        ILogger<NotificationDispatcher> logger,
+        string ownerId)
+    {
+        this.dbFactory = dbFactory;
+        settings = options.Value;
+        from = MailboxAddress.Parse(email.Value.From);
+        links = new PortalLinks(portal.Value.PublicBaseUrl);
+        this.clock = clock;
+        this.logger = logger;
+        OwnerId = ownerId;
+        connections = [.. Enumerable.Range(0, settings.SmtpConnections).Select(_ => connectionFactory.Create())];
+        // An email is only started while its claim has time left for a whole SMTP exchange; a
+        // slower one is given back, so a taken-over claim is never sent twice at the same time.
+        leaseMargin = connectionFactory.UsesSmtp
+            ? TimeSpan.FromTicks(Math.Min(email.Value.Smtp.Timeout.Ticks, settings.LeaseDuration.Ticks / 2))
+            : settings.LeaseDuration / 10;
+    }
+
+    /// <summary>Identifies this dispatcher's claims in the database; unique per running instance.</summary>
+    public string OwnerId { get; }
+
+    public static string NewOwnerId() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("n")[..8]}";
+
+    /// <summary>
+    /// One round: claim due emails, send them, record the outcomes. When the round's batch is full
+    /// (more is probably due) the next batch is claimed while this one is on the wire, so the
+    /// connections do not idle through the claim; the next round sends it.
+    /// </summary>
+    public async Task<DispatchResult> DispatchDueAsync(CancellationToken stoppingToken = default)
+    {
+        await oneRoundAtATime.WaitAsync(stoppingToken);
+        try
+        {
+            // Taken out before awaiting: a claim-ahead that failed must not fail every round after it.
+            var pending = prefetched;
+            prefetched = null;
+            var batch = pending is not null ? await pending : await ClaimBatchAsync(stoppingToken);
+            if (batch is null)
+            {
+                return DispatchResult.Idle;
+            }
+            if (batch.Notifications.Count >= settings.BatchSize)
+            {
+                prefetched = ClaimBatchAsync(stoppingToken);
+            }
+            var result = await SendAsync(batch.Notifications, batch.Claim, stoppingToken);
+            if (result.ServerUnavailable || stoppingToken.IsCancellationRequested)
+            {
+                await ReleasePrefetchedAsync();
+            }
+            return result;
+        }
+        finally
+        {
+            oneRoundAtATime.Release();
+        }
+    }
+
+    private async Task<ClaimedBatch?> ClaimBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var claim = new Claim(OwnerId, NextClaimExpiry(now));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await ClaimAsync(db, now, claim, cancellationToken) == 0)
+        {
+            return null;
+        }
+        var claimed = await db.Notifications.AsNoTracking()
+            .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+            .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
+            .ToListAsync(cancellationToken);
+        return new ClaimedBatch(claim, claimed);
+    }
+
+    /// <summary>Gives a claimed-ahead batch back at once, so no instance waits for its lease to run out.</summary>
+    private async Task ReleasePrefetchedAsync()
+    {
+        if (prefetched is not { } pending)
+        {
+            return;
+        }
+        prefetched = null;
+        try
+        {
+            if (await pending is { } batch)
+            {
+                var recorder = new OutcomeRecorder(dbFactory, batch.Claim, clock, logger);
+                foreach (var notification in batch.Notifications)
+                {
+                    recorder.Add(new Released(notification.Id, null));
+                }
+                await recorder.CompleteAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Claimed-ahead emails could not be given back; they are taken over when their lease expires");
+        }
+    }
+
+    /// <summary>When the next email becomes due (or a foreign claim runs out); null when nothing waits.</summary>
+    public async Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var waiting = db.Notifications.Where(n => n.Status == NotificationStatus.Pending || n.Status == NotificationStatus.Retrying);
+        var free = await waiting
+            .Where(n => n.LeaseExpiresAt == null || n.LeaseExpiresAt < now)
+            .MinAsync(n => (DateTimeOffset?)n.NextAttemptAt, cancellationToken);
+        var leased = await waiting
+            .Where(n => n.LeaseExpiresAt >= now)
+            .MinAsync(n => n.LeaseExpiresAt, cancellationToken);
+        return (free, leased) switch
+        {
+            (null, var l) => l,
+            (var f, null) => f,
+            var (f, l) => f < l ? f : l,
+        };
+    }
+
+    private async Task<int> ClaimAsync(PortalDbContext db, DateTimeOffset now, Claim claim, CancellationToken cancellationToken)
+    {
+        // The due predicate is repeated on the outer UPDATE: a row another instance claimed between
+        // the subquery and the update is re-checked there and skipped (SQL Server re-evaluates it
+        // under the row lock; SQLite runs the whole statement under its write lock).
+        var due = Due(db.Notifications, now);
+        var batch = due.OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id).Select(n => n.Id).Take(settings.BatchSize);
+        return await Due(db.Notifications, now)
+            .Where(n => batch.Contains(n.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.LeaseOwner, claim.Owner)
+                .SetProperty(n => n.LeaseExpiresAt, claim.Until), cancellationToken);
+    }
+
+    private static IQueryable<Notification> Due(IQueryable<Notification> notifications, DateTimeOffset now) =>
+        notifications.Where(n =>
+            (n.Status == NotificationStatus.Pending || n.Status == NotificationStatus.Retrying)
+            && n.NextAttemptAt <= now
+            && (n.LeaseExpiresAt == null || n.LeaseExpiresAt < now));
+
+    private async Task<DispatchResult> SendAsync(List<Notification> claimed, Claim claim, CancellationToken stoppingToken)
+    {
+        var queue = new ConcurrentQueue<Notification>(claimed);
+        var recorder = new OutcomeRecorder(dbFactory, claim, clock, logger);
+        var sent = 0;
+        var serverUnavailable = 0;
+        string? unavailableError = null;
+
+        async Task WorkAsync(IMailConnection connection)
+        {
+            while (!stoppingToken.IsCancellationRequested && Volatile.Read(ref serverUnavailable) == 0 && queue.TryDequeue(out var notification))
+            {
+                if (clock.GetUtcNow() > claim.Until - leaseMargin)
+                {
+                    recorder.Add(new Released(notification.Id, null));
+                    continue;
+                }
+                MimeMessage message;
+                try
+                {
+                    message = NotificationMessage.Build(notification, from, links);
+                }
+                catch (Exception exception)
+                {
+                    // A stored email that cannot even be built (an invalid address) will not get better.
+                    recorder.Add(Failure(notification, permanent: true, $"Invalid email: {exception.Message}"));
+                    continue;
+                }
+                try
+                {
+                    // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
+                    // SMTP timeout bounds the wait instead.
+                    await connection.SendAsync(message, CancellationToken.None);
+                    recorder.Add(new Sent(notification.Id, clock.GetUtcNow()));
+                    Interlocked.Increment(ref sent);
+                }
+                catch (MailServerUnavailableException exception)
+                {
+                    // The server is away, not this email: give the whole round back and let the loop back off.
+                    unavailableError = DeliveryFailures.Describe(exception);
+                    Interlocked.Exchange(ref serverUnavailable, 1);
+                    recorder.Add(new Released(notification.Id, unavailableError));
+                    logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
+                }
+                catch (Exception exception)
+                {
+                    var permanent = DeliveryFailures.IsPermanent(exception);
+                    var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
+                    recorder.Add(outcome);
+                    logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
+                        notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
+                }
+            }
+        }
+
+        await Task.WhenAll(connections.Select(c => Task.Run(() => WorkAsync(c), CancellationToken.None)));
+        // Whatever is left (shutdown, server away) goes back at once instead of waiting out the lease.
+        while (queue.TryDequeue(out var left))
+        {
+            recorder.Add(new Released(left.Id, unavailableError));
+        }
+        await recorder.CompleteAsync();
+        if (sent > 0)
+        {
+            logger.LogInformation("Dispatcher {Owner} handed {Sent} of {Claimed} claimed email(s) to the mail server", OwnerId, sent, claimed.Count);
+        }
+        return new DispatchResult(claimed.Count, sent, serverUnavailable != 0);
+    }
+
+    private Failed Failure(Notification notification, bool permanent, string error)
+    {
+        var now = clock.GetUtcNow();
+        var attempts = notification.Attempts + 1;
+        var next = now + DeliveryFailures.Backoff(attempts, settings);
+        var final = permanent || attempts >= settings.MaxAttempts || next > notification.CreatedAt + settings.RetryLifetime;
+        return new Failed(notification.Id, now, attempts, final, next, error);
+    }
+
+    // A claim is told apart from this dispatcher's other claims by its expiry, so no two get the
+    // same one, even within one millisecond (or under a test's frozen clock).
+    private DateTimeOffset NextClaimExpiry(DateTimeOffset now)
+    {
+        var until = Truncate(now + settings.LeaseDuration);
+        lock (oneRoundAtATime)
+        {
+            if (until <= lastClaimUntil)
+            {
+                until = lastClaimUntil.AddMilliseconds(1);
+            }
+            lastClaimUntil = until;
+        }
+        return until;
+    }
+
+    // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
+    // equality, so its expiry must survive the round trip unchanged.
+    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
+        new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerMillisecond, instant.Offset);
+
+    public async ValueTask DisposeAsync()
+    {
+        await ReleasePrefetchedAsync();
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+        oneRoundAtATime.Dispose();
+    }
+}
+
+internal sealed record Claim(string Owner, DateTimeOffset Until);
+
+internal sealed record ClaimedBatch(Claim Claim, List<Notification> Notifications);
+
+internal abstract record Outcome(long Id);
+
+internal sealed record Sent(long Id, DateTimeOffset At) : Outcome(Id);
+
+internal sealed record Failed(long Id, DateTimeOffset At, int Attempts, bool Final, DateTimeOffset NextAttemptAt, string Error) : Outcome(Id);
+
+/// <summary>Given back unsent (no attempt counted); the error, if any, tells staff why it waits.</summary>
+internal sealed record Released(long Id, string? Error) : Outcome(Id);
+
+/// <summary>
+/// Writes delivery outcomes as they come in, group-commit style: whatever arrived while the last
+/// write ran goes into the next transaction. Senders never wait for the database, and an accepted
+/// email is recorded within milliseconds, which is the only window in which a crash can cause a
+/// duplicate.
+/// </summary>
+internal sealed class OutcomeRecorder
+{
+    private readonly System.Threading.Channels.Channel<Outcome> outcomes =
+        System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly Claim claim;
+    private readonly TimeProvider clock;
+    private readonly ILogger logger;
+    private readonly Task writing;
+
+    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, Claim claim, TimeProvider clock, ILogger logger)
+    {
+        this.dbFactory = dbFactory;
+        this.claim = claim;
+        this.clock = clock;
+        this.logger = logger;
+        writing = Task.Run(WriteLoopAsync);
+    }
+
+    public void Add(Outcome outcome) => outcomes.Writer.TryWrite(outcome);
+
+    /// <summary>Waits until every outcome added so far is written.</summary>
+    public Task CompleteAsync()
+    {
+        outcomes.Writer.TryComplete();
+        return writing;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Outcome>();
+        while (await outcomes.Reader.WaitToReadAsync())
+        {
+            while (outcomes.Reader.TryRead(out var outcome))
+            {
+                batch.Add(outcome);
+            }
+            await WriteWithRetriesAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(List<Outcome> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch);
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Keep trying while the claim holds; after that another instance may send these
+                // emails again, which is the best that can be done without a database.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
+                if (clock.GetUtcNow() + delay >= claim.Until)
+                {
+                    logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
+                    return;
+                }
+                logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
+                await Task.Delay(delay, clock);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Outcome> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+
+        // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
+        var sent = batch.OfType<Sent>().ToList();
+        foreach (var chunk in sent.Chunk(1000))
+        {
+            var ids = chunk.Select(s => s.Id).ToArray();
+            var at = chunk.Max(s => s.At);
+            await db.Notifications
+                .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(n => n.Status, NotificationStatus.Sent)
+                    .SetProperty(n => n.SentAt, at)
+                    .SetProperty(n => n.LastAttemptAt, at)
+                    .SetProperty(n => n.Attempts, n => n.Attempts + 1)
+                    .SetProperty(n => n.LastError, (string?)null)
+                    .SetProperty(n => n.LeaseOwner, (string?)null)
+                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+
+        // Failures and give-backs only touch an email while this round still holds its claim.
+        foreach (var failed in batch.OfType<Failed>())
+        {
+            await Claimed(db, failed.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
+                .SetProperty(n => n.Attempts, failed.Attempts)
+                .SetProperty(n => n.LastAttemptAt, failed.At)
+                .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
+                .SetProperty(n => n.LastError, failed.Error)
+                .SetProperty(n => n.LeaseOwner, (string?)null)
+                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+        foreach (var released in batch.OfType<Released>())
+        {
+            await Claimed(db, released.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.LastError, n => released.Error ?? n.LastError)
+                .SetProperty(n => n.LeaseOwner, (string?)null)
+                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+        await transaction.CommitAsync();
+    }
+
+    private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>
+        db.Notifications.Where(n => n.Id == id && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until);
+}

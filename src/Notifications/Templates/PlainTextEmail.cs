@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace BacklogPortal.Notifications.Templates;
+
+/// <summary>
+/// The text/plain part: the same content as the HTML part for clients and people that read plain
+/// text. Short lines, links on lines of their own so they stay clickable.
+/// </summary>
+public static class PlainTextEmail
+{
+    public static string Write(EmailContent content, EmailTexts texts)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(texts.Greeting(content.CustomerName)).AppendLine();
+        text.AppendLine(texts.Intro(content.Kind, content.LineCount));
+        text.AppendLine(texts.AsOf($"{EmailFormat.DateTime(content.ComposedAt, content.TimeZone, content.Culture)} ({EmailFormat.ZoneName(content.TimeZone)})"));
+
+        foreach (var order in content.Orders)
+        {
+            text.AppendLine().AppendLine(texts.Order(order.OrderNumber).ToUpperInvariant());
+            text.Append(texts.ViewOrder).Append(": ").AppendLine(order.OrderUrl);
+            foreach (var line in order.Lines)
+            {
+                text.AppendLine();
+                text.Append("* ").Append(line.ProductName).Append(" (").Append(line.Sku).Append("), ").AppendLine(texts.Quantity(line.QuantityOpen));
+                text.Append("  ").Append(texts.PreviouslyExpected).Append(": ").AppendLine(EmailFormat.Date(line.OldEta, content.Culture, texts));
+                if (line.News != LineNews.Overdue)
+                {
+                    text.Append("  ").Append(texts.NowExpected).Append(": ").AppendLine(EmailFormat.Date(line.NewEta, content.Culture, texts));
+                }
+                text.Append("  ").AppendLine(texts.News(line));
+                if (line.ReasonCode is { } reason)
+                {
+                    text.Append("  ").Append(texts.Reason).Append(": ").AppendLine(texts.ReasonPhrase(reason, line.ReasonText));
+                }
+                if (line.ConsentNeeded)
+                {
+                    text.Append("  ").AppendLine(texts.ConsentNeeded);
+                    text.Append("  ").Append(texts.AcceptNewDate).Append(": ").AppendLine(line.AcceptUrl);
+                    text.Append("  ").Append(texts.CancelOpenQuantity).Append(": ").AppendLine(line.CancelUrl);
+                }
+                else if (line.IsDelay)
+                {
+                    text.Append("  ").AppendLine(texts.NoActionNeeded);
+                    text.Append("  ").Append(texts.CancelOpenQuantity).Append(": ").AppendLine(line.CancelUrl);
+                }
+            }
+        }
+
+        if (content.UnlistedLines > 0)
+        {
+            text.AppendLine().AppendLine(texts.MoreLines(content.UnlistedLines)).AppendLine(content.PortalUrl);
+        }
+
+        text.AppendLine().AppendLine(texts.WhatHappensNext.ToUpperInvariant());
+        text.AppendLine(texts.NextUpdate(content));
+        if (content.NextDigestAt is { } nextDigest)
+        {
+            text.AppendLine(texts.NextDigest(EmailFormat.DateTime(nextDigest, content.TimeZone, content.Culture), EmailFormat.ZoneName(content.TimeZone)));
+        }
+        text.AppendLine().Append(texts.OpenPortal).Append(": ").AppendLine(content.PortalUrl);
+        text.AppendLine().AppendLine("--");
+        text.AppendLine(texts.SettingsHint);
+        text.Append(texts.NotificationSettings).Append(": ").AppendLine(content.SettingsUrl);
+        return text.ToString().ReplaceLineEndings("\r\n");
+    }
+}

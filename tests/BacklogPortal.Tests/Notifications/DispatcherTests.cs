@@ -1,0 +1,105 @@
+using BacklogPortal.Domain;
+using BacklogPortal.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BacklogPortal.Tests.Notifications;
+
+public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixture<NotificationAppFactory>
+{
+    [Fact]
+    public async Task TwoDispatchersOnOneDatabaseDeliverEveryMessageExactlyOnce()
+    {
+        const int count = 300;
+        var customer = await factory.CreateCustomerAsync(lines: 1);
+        var tag = Guid.NewGuid().ToString("n")[..8];
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var now = factory.Clock.GetUtcNow();
+            var links = new PortalLinks("https://portal.example.com");
+            for (var i = 0; i < count; i++)
+            {
+                db.Notifications.Add(new Notification
+                {
+                    CustomerId = customer.Id,
+                    Kind = NotificationKind.EtaChanged,
+                    ToAddress = $"load-{tag}-{i}@customer.example",
+                    Subject = $"New delivery date for order {i}",
+                    HtmlBody = $"<p>Message {i}</p>",
+                    TextBody = $"Message {i}",
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+
+        // Small rounds so that the two interleave many times.
+        var settings = factory.NotificationSettings;
+        var small = Options.Create(new NotificationsOptions { BatchSize = 15, SmtpConnections = 3, LeaseDuration = settings.LeaseDuration });
+        await using var first = ActivatorUtilities.CreateInstance<NotificationDispatcher>(factory.Services, small, "dispatcher-a");
+        await using var second = ActivatorUtilities.CreateInstance<NotificationDispatcher>(factory.Services, small, "dispatcher-b");
+        // One round each first, so both surely hold claims (SQLite's busy handler is not fair, and a
+        // starved dispatcher could otherwise find the work done), then both at once until nothing is due.
+        var warmUp = (await first.DispatchDueAsync()).Sent + (await second.DispatchDueAsync()).Sent;
+        var sent = await Task.WhenAll(DrainAsync(first), DrainAsync(second));
+
+        Assert.Equal(count, warmUp + sent.Sum());
+        var attempts = factory.Smtp.Attempts.Where(a => a.To.Any(t => t.StartsWith($"load-{tag}-", StringComparison.Ordinal))).ToList();
+        Assert.Equal(count, attempts.Count);
+        Assert.Equal(count, attempts.Select(a => a.MessageId).Distinct().Count());
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var statuses = await db.Notifications.Where(n => n.ToAddress.StartsWith($"load-{tag}-")).Select(n => new { n.Status, n.Attempts }).ToListAsync();
+            Assert.All(statuses, s => Assert.Equal((NotificationStatus.Sent, 1), (s.Status, s.Attempts)));
+        }
+    }
+
+    [Fact]
+    public async Task AnUnreachableServerGivesTheRoundBackWithoutCountingAnAttempt()
+    {
+        var customer = await factory.CreateCustomerAsync(lines: 1);
+        await factory.ChangeEtaAsync(customer.Lines[0].Id, customer.Lines[0].Eta!.Value.AddDays(3));
+        factory.PassCoalesceWindow();
+        await factory.Composer.ComposeDueAsync();
+
+        var email = Options.Create(new BacklogPortal.Email.EmailOptions
+        {
+            Smtp = new BacklogPortal.Email.SmtpOptions { Host = "127.0.0.1", Port = ClosedPort(), Security = BacklogPortal.Email.SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) },
+        });
+        var connections = ActivatorUtilities.CreateInstance<MailConnectionFactory>(factory.Services, email);
+        await using var dispatcher = ActivatorUtilities.CreateInstance<NotificationDispatcher>(factory.Services, connections, email, "dispatcher-offline");
+
+        var result = await dispatcher.DispatchDueAsync();
+
+        Assert.True(result.ServerUnavailable);
+        Assert.Equal(0, result.Sent);
+        var waiting = Assert.Single(await factory.NotificationsForAsync(customer.Id));
+        Assert.Equal(NotificationStatus.Pending, waiting.Status);
+        Assert.Equal(0, waiting.Attempts);
+        Assert.Null(waiting.LeaseOwner);
+        Assert.Contains("unavailable", waiting.LastError);
+
+        // The real server is back: the same email goes out.
+        await factory.Dispatcher.DispatchDueAsync();
+        Assert.Single(factory.Smtp.MessagesTo(customer.Email));
+    }
+
+    private static async Task<int> DrainAsync(NotificationDispatcher dispatcher)
+    {
+        var sent = 0;
+        while (await dispatcher.DispatchDueAsync() is { Claimed: > 0 } result)
+        {
+            sent += result.Sent;
+        }
+        return sent;
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
