@@ -24,14 +24,16 @@ public sealed class DemoDataSeeder(
     public const string ApiClientName = "demo-erp";
     public const string ApiKey = "demo-erp-key-0000000000000000";
 
-    private static readonly (string Number, string Name, string Culture, string TimeZone, int Orders)[] DemoCustomers =
+    // Customers without portal users of their own get a purchasing mailbox, so every demo ETA change
+    // reaches someone (Fabrikam's in German).
+    private static readonly (string Number, string Name, string Culture, string TimeZone, int Orders, string? Mailbox)[] DemoCustomers =
     [
-        ("C-1001", "Northwind Traders", "en-US", "America/New_York", 38),
-        ("C-1002", "Contoso Retail", "en-GB", "Europe/London", 30),
-        ("C-1003", "Fabrikam Handel GmbH", "de-DE", "Europe/Berlin", 18),
-        ("C-1004", "Adventure Works Cycles", "en-US", "America/Los_Angeles", 16),
-        ("C-1005", "Tailspin Toys", "en-US", "America/Chicago", 14),
-        ("C-1006", "Wide World Importers", "en-US", "America/New_York", 12),
+        ("C-1001", "Northwind Traders", "en-US", "America/New_York", 38, null),
+        ("C-1002", "Contoso Retail", "en-GB", "Europe/London", 30, null),
+        ("C-1003", "Fabrikam Handel GmbH", "de-DE", "Europe/Berlin", 18, "einkauf@fabrikam.example"),
+        ("C-1004", "Adventure Works Cycles", "en-US", "America/Los_Angeles", 16, "purchasing@adventure-works.example"),
+        ("C-1005", "Tailspin Toys", "en-US", "America/Chicago", 14, "orders@tailspin.example"),
+        ("C-1006", "Wide World Importers", "en-US", "America/New_York", 12, "buying@wideworld.example"),
     ];
 
     // SKU, name, unit price, days until release (null: released, so lines are backorders).
@@ -142,9 +144,9 @@ public sealed class DemoDataSeeder(
         db.Products.AddRange(products);
 
         var orderNumber = 500100;
-        foreach (var (number, name, culture, timeZone, orderCount) in DemoCustomers)
+        foreach (var (number, name, culture, timeZone, orderCount, mailbox) in DemoCustomers)
         {
-            var customer = new Customer { Number = number, Name = name, Culture = culture, TimeZoneId = timeZone };
+            var customer = new Customer { Number = number, Name = name, Culture = culture, TimeZoneId = timeZone, NotificationEmail = mailbox };
             db.Customers.Add(customer);
             await db.SaveChangesAsync(cancellationToken);
             for (var o = 0; o < orderCount; o++)
