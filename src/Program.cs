@@ -5,6 +5,7 @@ using BacklogPortal.Email;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications;
+using BacklogPortal.Orders;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.AddPortalIdentity();
 builder.AddPortalUi();
 builder.AddBacklog();
 builder.AddEtaChanges();
+builder.AddOrders();
 
 var app = builder.Build();
 
