@@ -1,0 +1,222 @@
+using BacklogPortal.Domain;
+using BacklogPortal.Orders;
+using BacklogPortal.Staff.Lines;
+using BacklogPortal.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using static BacklogPortal.Tests.Orders.OrderTestData;
+
+namespace BacklogPortal.Tests.Orders;
+
+public sealed class CustomerResponsesTests : IAsyncLifetime
+{
+    private const string Alice = "alice@example.com";
+
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero));
+    private TestDatabase database = default!;
+    private OrderTestData data = default!;
+    private CustomerResponses responses = default!;
+    private Customer northwind = default!;
+    private Customer contoso = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+        data = new OrderTestData(database);
+        responses = new CustomerResponses(database, clock, NullLogger<CustomerResponses>.Instance);
+        northwind = await data.CustomerAsync("Northwind Traders");
+        contoso = await data.CustomerAsync("Contoso Retail");
+    }
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    [Fact]
+    public async Task AcceptingTheNewDateRecordsWhoAndWhenAndBumpsTheVersion()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+        var line = lines[0];
+
+        var result = await responses.AcceptNewDateAsync(northwind.Id, line.Id, line.Version, Alice);
+
+        Assert.Equal(ResponseOutcome.Recorded, result.Outcome);
+        var after = await data.LineAsync(line.Id);
+        Assert.Equal(CustomerResponse.AcceptedNewDate, after.CustomerResponse);
+        Assert.Equal(clock.GetUtcNow(), after.CustomerRespondedAt);
+        Assert.Equal(Alice, after.CustomerRespondedBy);
+        Assert.Equal(line.Version + 1, after.Version);
+        // Accepting keeps the line and its quantities; the consent flag stays as the record that consent was asked for.
+        Assert.True(after.ConsentRequired);
+        Assert.Equal(LineStatus.Open, after.Status);
+        Assert.Equal((10, 0, 0), (after.QuantityOrdered, after.QuantityShipped, after.QuantityCancelled));
+        Assert.Equal(line.Eta, after.Eta);
+    }
+
+    [Fact]
+    public async Task AnAcceptedLineNoLongerCountsAsAwaitingConsentForStaff()
+    {
+        var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent(), AwaitingConsent());
+        var staff = new StaffBacklogQuery(database, clock);
+        var filter = new StaffLinesFilter(Order: order.OrderNumber, AwaitingConsentOnly: true);
+        Assert.Equal(2, (await staff.GetOpenLinesAsync(filter)).TotalCount);
+
+        await responses.AcceptNewDateAsync(northwind.Id, lines[0].Id, lines[0].Version, Alice);
+
+        var awaiting = await staff.GetOpenLinesAsync(filter);
+        Assert.Equal(lines[1].Id, Assert.Single(awaiting.Lines).LineId);
+        var accepted = (await staff.GetOpenLinesAsync(new StaffLinesFilter(Order: order.OrderNumber))).Lines.Single(l => l.LineId == lines[0].Id);
+        Assert.False(accepted.AwaitsConsent);
+        Assert.Equal(CustomerResponse.AcceptedNewDate, accepted.CustomerResponse);
+    }
+
+    [Fact]
+    public async Task CancellingMovesTheOpenQuantityToCancelledAndClosesTheLine()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+        var line = lines[0];
+
+        var result = await responses.CancelOpenQuantityAsync(northwind.Id, line.Id, line.Version, Alice);
+
+        Assert.Equal(ResponseOutcome.Recorded, result.Outcome);
+        var after = await data.LineAsync(line.Id);
+        Assert.Equal((10, 0, 10, 0), (after.QuantityOrdered, after.QuantityShipped, after.QuantityCancelled, after.QuantityOpen));
+        Assert.Equal(LineStatus.Cancelled, after.Status);
+        Assert.Equal(CustomerResponse.CancelledOpenQuantity, after.CustomerResponse);
+        Assert.Equal(clock.GetUtcNow(), after.CustomerRespondedAt);
+        Assert.Equal(Alice, after.CustomerRespondedBy);
+        Assert.Equal(line.Version + 1, after.Version);
+    }
+
+    [Fact]
+    public async Task CancellingAPartlyShippedLineCancelsOnlyWhatIsOpenAndCompletesTheLine()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, AwaitingConsent(shipped: 4));
+        var line = lines[0];
+
+        await responses.CancelOpenQuantityAsync(northwind.Id, line.Id, line.Version, Alice);
+
+        var after = await data.LineAsync(line.Id);
+        Assert.Equal((10, 4, 6, 0), (after.QuantityOrdered, after.QuantityShipped, after.QuantityCancelled, after.QuantityOpen));
+        // Everything that will ever ship has shipped: the line leaves the backlog as Shipped, its cancelled rest on record.
+        Assert.Equal(LineStatus.Shipped, after.Status);
+        Assert.Equal(CustomerResponse.CancelledOpenQuantity, after.CustomerResponse);
+    }
+
+    [Fact]
+    public async Task AStaleVersionIsRefusedAsChangedMeanwhileAndWritesNothing()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+        var seen = lines[0];
+        await data.TouchAsync(seen.Id);
+        var before = await data.LineAsync(seen.Id);
+
+        var accept = await responses.AcceptNewDateAsync(northwind.Id, seen.Id, seen.Version, Alice);
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, seen.Id, seen.Version, Alice);
+
+        Assert.Equal(ResponseOutcome.ChangedMeanwhile, accept.Outcome);
+        Assert.Equal(ResponseOutcome.ChangedMeanwhile, cancel.Outcome);
+        Assert.Contains("changed meanwhile, please review", accept.Message);
+        var after = await data.LineAsync(seen.Id);
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(CustomerResponse.None, after.CustomerResponse);
+        Assert.Equal(LineStatus.Open, after.Status);
+        Assert.Null(after.CustomerRespondedBy);
+    }
+
+    [Fact]
+    public async Task AnotherCustomersLineIsRefusedEvenWithTheRightVersion()
+    {
+        var (_, contosoLines) = await data.OrderAsync(contoso, AwaitingConsent());
+        var theirs = contosoLines[0];
+
+        // A tampered line id: the real line of another customer, with its real version.
+        var accept = await responses.AcceptNewDateAsync(northwind.Id, theirs.Id, theirs.Version, Alice);
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, theirs.Id, theirs.Version, Alice);
+        var missing = await responses.CancelOpenQuantityAsync(northwind.Id, int.MaxValue, 0, Alice);
+
+        Assert.Equal(ResponseOutcome.NotFound, accept.Outcome);
+        Assert.Equal(ResponseOutcome.NotFound, cancel.Outcome);
+        // Indistinguishable from a line that does not exist.
+        Assert.Equal(missing, cancel);
+        var after = await data.LineAsync(theirs.Id);
+        Assert.Equal(theirs.Version, after.Version);
+        Assert.Equal(CustomerResponse.None, after.CustomerResponse);
+        Assert.Equal((0, LineStatus.Open), (after.QuantityCancelled, after.Status));
+    }
+
+    [Fact]
+    public async Task ADelayThatNeedsNoConsentCannotBeAcceptedButMayBeCancelled()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, FirstShortDelay(), FirstShortDelay());
+
+        var accept = await responses.AcceptNewDateAsync(northwind.Id, lines[0].Id, lines[0].Version, Alice);
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, lines[1].Id, lines[1].Version, Alice);
+
+        Assert.Equal(ResponseOutcome.Refused, accept.Outcome);
+        Assert.Contains("needs no answer", accept.Message);
+        Assert.Equal(CustomerResponse.None, (await data.LineAsync(lines[0].Id)).CustomerResponse);
+        Assert.Equal(ResponseOutcome.Recorded, cancel.Outcome);
+        Assert.Equal(LineStatus.Cancelled, (await data.LineAsync(lines[1].Id)).Status);
+    }
+
+    [Fact]
+    public async Task ALineOnScheduleHasNoDelayToAnswer()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, OnSchedule());
+        var line = lines[0];
+
+        var accept = await responses.AcceptNewDateAsync(northwind.Id, line.Id, line.Version, Alice);
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, line.Id, line.Version, Alice);
+
+        Assert.Equal(ResponseOutcome.Refused, accept.Outcome);
+        Assert.Equal(ResponseOutcome.Refused, cancel.Outcome);
+        Assert.Contains("on schedule", cancel.Message);
+        var after = await data.LineAsync(line.Id);
+        Assert.Equal((line.Version, LineStatus.Open, 0), (after.Version, after.Status, after.QuantityCancelled));
+    }
+
+    [Fact]
+    public async Task AnOverdueLineMayBeCancelled()
+    {
+        var overdue = new LineSpec(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-3), []);
+        var (_, lines) = await data.OrderAsync(northwind, overdue);
+
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, lines[0].Id, lines[0].Version, Alice);
+
+        Assert.Equal(ResponseOutcome.Recorded, cancel.Outcome);
+    }
+
+    [Fact]
+    public async Task AnswersOnShippedOrCancelledLinesAreRefused()
+    {
+        var (_, lines) = await data.OrderAsync(northwind,
+            AwaitingConsent() with { Status = LineStatus.Shipped, Shipped = 10 },
+            AwaitingConsent() with { Status = LineStatus.Cancelled });
+
+        var shipped = await responses.CancelOpenQuantityAsync(northwind.Id, lines[0].Id, lines[0].Version, Alice);
+        var cancelled = await responses.AcceptNewDateAsync(northwind.Id, lines[1].Id, lines[1].Version, Alice);
+
+        Assert.Equal((ResponseOutcome.Refused, "This line has shipped in full; there is nothing left to decide."), (shipped.Outcome, shipped.Message));
+        Assert.Equal((ResponseOutcome.Refused, "This line is cancelled; there is nothing left to decide."), (cancelled.Outcome, cancelled.Message));
+        Assert.Equal(lines[0].Version, (await data.LineAsync(lines[0].Id)).Version);
+        Assert.Equal(lines[1].Version, (await data.LineAsync(lines[1].Id)).Version);
+    }
+
+    [Fact]
+    public async Task AnsweringTwiceSaysItIsAlreadyRecordedAndTheCustomerMayStillCancelAfterAccepting()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+        var line = lines[0];
+        await responses.AcceptNewDateAsync(northwind.Id, line.Id, line.Version, Alice);
+
+        // The same email link clicked again, with the version the first page showed.
+        var again = await responses.AcceptNewDateAsync(northwind.Id, line.Id, line.Version, "bob@example.com");
+        var cancel = await responses.CancelOpenQuantityAsync(northwind.Id, line.Id, line.Version + 1, Alice);
+
+        Assert.Equal(ResponseOutcome.Refused, again.Outcome);
+        Assert.Contains("You already accepted the new date", again.Message);
+        Assert.Equal(ResponseOutcome.Recorded, cancel.Outcome);
+        var after = await data.LineAsync(line.Id);
+        Assert.Equal((CustomerResponse.CancelledOpenQuantity, LineStatus.Cancelled, line.Version + 2),
+            (after.CustomerResponse, after.Status, after.Version));
+    }
+}
