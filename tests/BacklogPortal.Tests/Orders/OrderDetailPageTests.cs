@@ -98,7 +98,10 @@ public sealed class OrderDetailPageTests : PortalComponentTestContext
             (after.Version, after.CustomerResponse, after.CustomerRespondedBy));
         // The page shows the answer and no longer asks for it.
         Assert.Empty(page.FindAll("[data-testid=decision-needed]"));
-        Assert.Contains("You accepted the new date", TimelineTexts(page, line.Id)[^1]);
+        var answer = TimelineTexts(page, line.Id)[^1];
+        Assert.Contains("You accepted the new date", answer);
+        Assert.Contains("alice@example.com", answer);
+        Assert.Contains("26 Nov 2026, 09:00", answer);
     }
 
     [Fact]
