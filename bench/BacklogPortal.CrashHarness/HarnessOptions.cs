@@ -23,8 +23,12 @@ public sealed record HarnessOptions
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>A duplicate is explained only when its first copy was accepted at most this long before the kill.</summary>
-    public int MaxDuplicateGapMs { get; init; } = 1_000;
+    /// <summary>
+    /// A duplicate is explained only when its first copy was accepted at most this long before the
+    /// kill; 0 means one lease: the dispatcher starts an email only while its claim has time left,
+    /// and keeps trying to record the outcome until the claim runs out.
+    /// </summary>
+    public int MaxDuplicateGapMs { get; init; }
 
     /// <summary>How long a life may take from start to its first accepted email before the harness calls it stuck.</summary>
     public TimeSpan ArrivalTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -60,6 +64,11 @@ public sealed record HarnessOptions
             };
             i++;
         }
-        return options with { Directory = Path.GetFullPath(options.Directory), App = Path.GetFullPath(options.App) };
+        return options with
+        {
+            Directory = Path.GetFullPath(options.Directory),
+            App = Path.GetFullPath(options.App),
+            MaxDuplicateGapMs = options.MaxDuplicateGapMs > 0 ? options.MaxDuplicateGapMs : (int)options.Lease.TotalMilliseconds,
+        };
     }
 }

@@ -35,7 +35,8 @@ Directory.CreateDirectory(dataDirectory);
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
 Console.WriteLine($"Portal: {options.App}");
 Console.WriteLine($"Seed {options.Seed}; {options.Customers:N0} customers; ≥ {options.Kills} kills during dispatch, delay {options.MinDelayMs}–{options.MaxDelayMs} ms " +
-    $"after the first arrival ({1 - options.EarlyKillShare:P0} of lives) or after start; lease {options.Lease}, poll {options.PollInterval}");
+    $"after the first arrival ({1 - options.EarlyKillShare:P0} of lives) or after start; lease {options.Lease}, poll {options.PollInterval}; " +
+    $"a duplicate's first copy must be accepted ≤ {options.MaxDuplicateGapMs} ms before its kill");
 
 var database = new CrashDatabase(Path.Combine(dataDirectory, "portal.db"));
 var prepare = Stopwatch.StartNew();
@@ -284,6 +285,11 @@ if (unexplained.Count > 0)
 if (exitCode != 0)
 {
     problems.Add($"The clean stop ended with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (had to be killed)"}.");
+}
+if (errors.Count > 0)
+{
+    // A delivery outcome that could not be recorded is logged as an error: it would pass for a kill's duplicate otherwise.
+    problems.Add($"The portal logged {errors.Values.Sum()} errors (lives {string.Join(", ", errors.Keys.Order())}; see app.log).");
 }
 if (wedgedStarts.Count > 0)
 {
