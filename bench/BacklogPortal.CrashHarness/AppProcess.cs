@@ -92,6 +92,18 @@ public sealed class AppLog(string path) : IDisposable
     private readonly StreamWriter file = new(path, append: false) { AutoFlush = true };
     private readonly object gate = new();
     private readonly Dictionary<int, int> errors = [];
+    private readonly List<(int Life, string Text, TaskCompletionSource Seen)> watches = [];
+
+    /// <summary>Completes when life <paramref name="life"/> writes a line containing <paramref name="text"/>; register before the start.</summary>
+    public Task WatchFor(int life, string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            watches.Add((life, text, seen));
+        }
+        return seen.Task;
+    }
 
     public void Write(int life, string? line)
     {
@@ -101,6 +113,11 @@ public sealed class AppLog(string path) : IDisposable
         }
         lock (gate)
         {
+            foreach (var watch in watches.Where(w => w.Life == life && line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                watch.Seen.TrySetResult();
+                watches.Remove(watch);
+            }
             file.WriteLine($"[{life,3}] {line}");
             // The single-line console format puts the level after the timestamp: "fail:" for Error, "crit:" for Critical.
             if (line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))

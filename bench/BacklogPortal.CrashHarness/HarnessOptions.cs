@@ -14,6 +14,16 @@ public sealed record HarnessOptions
     /// <summary>Share of lives killed a random delay after start instead of after the first arrival (start-up, composing, lease take-over).</summary>
     public double EarlyKillShare { get; init; } = 0.2;
 
+    /// <summary>
+    /// Kills aimed at the start-up's database migration step before the main run (EF Core holds a
+    /// migration lock there that SQLite keeps as a row); each one that leaves the lock behind is
+    /// followed by a restart that shows whether the portal still comes up.
+    /// </summary>
+    public int StartupKills { get; init; } = 3;
+
+    /// <summary>How long a restart after a start-up kill may take to get past the migration step (a normal start needs about a second).</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     public int MinDelayMs { get; init; } = 50;
 
     public int MaxDelayMs { get; init; } = 1_500;
@@ -50,6 +60,8 @@ public sealed record HarnessOptions
             {
                 "--customers" => options with { Customers = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--kills" => options with { Kills = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--startup-kills" => options with { StartupKills = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--startup-timeout" => options with { StartupTimeout = TimeSpan.Parse(value, CultureInfo.InvariantCulture) },
                 "--early-share" => options with { EarlyKillShare = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--min-delay-ms" => options with { MinDelayMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--max-delay-ms" => options with { MaxDelayMs = int.Parse(value, CultureInfo.InvariantCulture) },

@@ -75,9 +75,57 @@ var problems = new List<string>();
 var wedgedStarts = new List<int>();
 var unrecordedEver = new HashSet<string>(StringComparer.Ordinal);
 var life = 0;
+var mainLives = 0;
 var run = Stopwatch.StartNew();
-while (kills.Count(k => k.DuringDispatch) < options.Kills && life < options.Kills * 4 && problems.Count == 0)
+
+// Start-up kills: SIGKILL a few milliseconds after EF Core announces its migration lock. SQLite
+// keeps that lock as a row in __EFMigrationsLock; a row left behind makes the next start wait.
+const string AcquiringMigrationLock = "Acquiring an exclusive lock for migration application";
+var startupKillsLeavingLock = 0;
+for (var attempt = 1; attempt <= options.StartupKills; attempt++)
 {
+    life++;
+    ledger.Life = life;
+    var announced = appLog.WatchFor(life, AcquiringMigrationLock);
+    using (var app = AppProcess.Start(options.App, environment, appLog, life))
+    {
+        if (await Task.WhenAny(announced, Task.Delay(TimeSpan.FromSeconds(30))) != announced)
+        {
+            problems.Add($"Life {life}: the portal never reached its migration step (see app.log).");
+            await app.KillAsync();
+            break;
+        }
+        await Task.Delay(random.Next(0, 40));
+        await app.KillAsync();
+        appLog.Write(life, "---- harness: SIGKILL during the migration step");
+    }
+    await smtp.WaitUntilNoSessionsAsync(TimeSpan.FromSeconds(10));
+    if (await database.MigrationLockRowsAsync() == 0)
+    {
+        Console.WriteLine($"  start-up kill {attempt} (life {life}): no migration lock left behind");
+        continue;
+    }
+    startupKillsLeavingLock++;
+    life++;
+    ledger.Life = life;
+    var upToDate = appLog.WatchFor(life, "Database is up to date");
+    using (var restarted = AppProcess.Start(options.App, environment, appLog, life))
+    {
+        var cameUp = await Task.WhenAny(upToDate, Task.Delay(options.StartupTimeout)) == upToDate;
+        await restarted.KillAsync();
+        appLog.Write(life, cameUp ? "---- harness: SIGKILL after the restart came up" : "---- harness: SIGKILL of the restart waiting for the migration lock");
+        if (!cameUp)
+        {
+            wedgedStarts.Add(life);
+        }
+        Console.WriteLine($"  start-up kill {attempt} (life {life - 1}): migration lock left behind; the restart (life {life}) " +
+            (cameUp ? "came up anyway" : $"did not get past the migration step in {options.StartupTimeout.TotalSeconds:F0} s") + "; harness deletes the lock row");
+    }
+    await database.ClearMigrationLockAsync();
+}
+while (kills.Count(k => k.DuringDispatch) < options.Kills && mainLives < options.Kills * 4 && problems.Count == 0)
+{
+    mainLives++;
     life++;
     ledger.Life = life;
     long before = ledger.Count;
@@ -252,7 +300,8 @@ if (dispatching.Count > 0)
         $"claims left to take over {Spread(dispatching.Select(k => k.Leased))}; accepted-but-unrecorded {Spread(dispatching.Select(k => k.NewlyUnrecorded))}");
 }
 var leftLocks = kills.Count(k => k.LeftMigrationLock);
-Console.WriteLine($"Kills that left EF Core's migration lock behind: {leftLocks}; starts that then waited for it: {wedgedStarts.Count}" +
+Console.WriteLine($"Start-up kills aimed at the migration step: {options.StartupKills}, {startupKillsLeavingLock} left EF Core's migration lock behind; " +
+    $"random kills that left it: {leftLocks}; restarts that then waited for it: {wedgedStarts.Count}" +
     (wedgedStarts.Count > 0 ? $" (lives {string.Join(", ", wedgedStarts)})" : ""));
 var errors = appLog.Errors;
 Console.WriteLine($"Errors logged by the portal: {errors.Values.Sum()} in {errors.Count} lives; clean stop exit code: {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
