@@ -129,6 +129,7 @@ while (kills.Count(k => k.DuringDispatch) < options.Kills && mainLives < options
     life++;
     ledger.Life = life;
     long before = ledger.Count;
+    var lockedBefore = await database.MigrationLockRowsAsync() > 0;
     using var app = AppProcess.Start(options.App, environment, appLog, life);
     var early = random.NextDouble() < options.EarlyKillShare;
     var delay = TimeSpan.FromMilliseconds(random.Next(options.MinDelayMs, options.MaxDelayMs + 1));
@@ -172,7 +173,8 @@ while (kills.Count(k => k.DuringDispatch) < options.Kills && mainLives < options
     var acceptedIds = ledger.Snapshot().Select(a => a.MessageId).ToHashSet(StringComparer.Ordinal);
     var unrecorded = acceptedIds.Where(id => state.ByMessageId.TryGetValue(id, out var row) && row.Status != NotificationStatus.Sent).ToHashSet(StringComparer.Ordinal);
     var newlyUnrecorded = unrecorded.Count(unrecordedEver.Add);
-    var leftLock = await database.MigrationLockRowsAsync() > 0;
+    // Only a lock this life took counts; an earlier one may still be there when this life was killed early while waiting for it.
+    var leftLock = !lockedBefore && await database.MigrationLockRowsAsync() > 0;
     var kill = new Kill(kills.Count + 1, life, mode, app.StartedAt, ledger.FirstAfter(before), delay, signalled, dead,
         acceptedBeforeKill, ledger.CountAfter(before), unrecorded, newlyUnrecorded, state.Leased, state.Waiting, state.CustomersWaiting, leftLock);
     kills.Add(kill);
