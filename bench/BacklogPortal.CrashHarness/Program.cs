@@ -15,7 +15,8 @@ using BacklogPortal.Domain;
 // and every duplicate is a message the server accepted just before a kill and the dead process
 // never recorded as sent.
 //
-//   dotnet run -c Release --project bench/BacklogPortal.CrashHarness -- [--customers 2000] [--kills 50] [--seed N] [--dir artifacts/crash]
+//   dotnet run -c Release --project bench/BacklogPortal.CrashHarness -- [--customers 2000] [--kills 50] [--seed N]
+//       [--startup-kills 3] [--early-share 0.2] [--lease 00:00:02] [--dir artifacts/crash]  (all options: HarnessOptions.cs)
 //
 // Exit code 0: no loss, no unexplained duplicate, every check held; 1: a check failed; 2: bad setup.
 var options = HarnessOptions.Parse(args);
