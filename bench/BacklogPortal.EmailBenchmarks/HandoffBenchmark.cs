@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using BacklogPortal.Bench;
+using BacklogPortal.Domain;
+using BacklogPortal.Email;
+using BacklogPortal.Hosting;
+using BacklogPortal.Notifications;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace BacklogPortal.EmailBenchmarks;
+
+/// <param name="Cpu">Processor time of this whole process (sender, SMTP server, SQLite) during the round.</param>
+public sealed record RoundResult(string What, int Emails, TimeSpan HandedOver, TimeSpan Finished, TimeSpan Cpu)
+{
+    public double EmailsPerSecond => Emails / HandedOver.TotalSeconds;
+}
+
+/// <summary>
+/// SPEC bar "≥ 1,500 emails/s to a local SMTP server over pooled connections": the portal's real
+/// dispatcher (claims with a lease, builds each message from its stored row, sends over its pooled
+/// MailKit connections, records the outcomes) against a migrated SQLite file with N pending
+/// notifications, next to the floor measured in the same run on the same server: a bare MailKit
+/// loop sending the same messages over as many reused connections.
+/// </summary>
+public static class HandoffBenchmark
+{
+    private const string Sku = "HANDOFF-01";
+    private const int Templates = 20;
+
+    public static async Task<(List<RoundResult> Floor, List<RoundResult> Dispatcher)> RunAsync(int emails, int connections, int rounds, string directory, bool profile)
+    {
+        using var commands = new CommandProfile();
+        var dataDirectory = Path.Combine(directory, "handoff");
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, "portal.db");
+
+        var counter = new MessageCounter();
+        await using var smtp = new LocalSmtpServer(counter.Accept);
+        await using var portal = PortalHost.Build(dataDirectory, smtp.Port, new Dictionary<string, string?>
+        {
+            ["Notifications:BackgroundProcessing"] = "false",
+            ["Notifications:CoalesceWindow"] = "00:00:00",
+            ["Notifications:SmtpConnections"] = connections.ToString(CultureInfo.InvariantCulture),
+        });
+
+        await PrepareAsync(path, emails, portal.Services.GetRequiredService<NotificationComposer>());
+        var settings = portal.Services.GetRequiredService<IOptions<NotificationsOptions>>().Value;
+        var from = MailboxAddress.Parse(portal.Services.GetRequiredService<IOptions<EmailOptions>>().Value.From);
+        var links = new PortalLinks(portal.Services.GetRequiredService<IOptions<PortalOptions>>().Value.PublicBaseUrl);
+        Console.WriteLine($"Hand-off: {emails:N0} pending emails; dispatcher BatchSize {settings.BatchSize}, {settings.SmtpConnections} connections; floor: {connections} connections");
+
+        var floor = new List<RoundResult>();
+        var dispatched = new List<RoundResult>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var bare = await FloorAsync(path, connections, smtp.Port, counter, from, links);
+            floor.Add(bare);
+            Report(round, bare, counter);
+
+            await ResetAsync(path);
+            commands.Recording = profile;
+            var real = await DispatcherAsync(portal.Services, path, emails, counter, round);
+            commands.Recording = false;
+            dispatched.Add(real);
+            Report(round, real, counter);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round}: ratio {real.EmailsPerSecond / bare.EmailsPerSecond:F2} of the floor"));
+        }
+        if (profile)
+        {
+            commands.Print(emails * rounds);
+        }
+        return (floor, dispatched);
+    }
+
+    private static void Report(int round, RoundResult result, MessageCounter counter) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  round {round}: {result.What,-10} {result.Emails:N0} emails handed over in {result.HandedOver.TotalSeconds:F2} s = {result.EmailsPerSecond:N0}/s " +
+            $"(finished after {result.Finished.TotalSeconds:F2} s; CPU {result.Cpu.TotalMilliseconds * 1000 / result.Emails:F0} µs per email; server idle {counter.Stalled.TotalSeconds:F2} s in gaps > 10 ms; {counter.Bytes / Math.Max(1, counter.Messages):N0} bytes per email on the wire)"));
+
+    /// <summary>
+    /// Twenty real emails (English and German, two lines each) composed by the portal from a SKU
+    /// change, then copied in SQL to <paramref name="emails"/> pending rows, each with an address
+    /// and Message-ID of its own.
+    /// </summary>
+    private static async Task PrepareAsync(string path, int emails, NotificationComposer composer)
+    {
+        var watch = Stopwatch.StartNew();
+        await BenchDatabase.CreateAsync(path, new BenchCustomers(Templates, OrdersPerCustomer: 2, [Sku], new DateOnly(2027, 3, 1)));
+        await using (var db = BenchDatabase.Open(path))
+        {
+            await SkuEtaChange.ChangeAsync(db, Sku, new DateOnly(2027, 3, 22), "Supplier moved the container to a later vessel");
+        }
+        var composed = await composer.ComposeDueAsync();
+        if (composed.Notifications != Templates)
+        {
+            throw new InvalidOperationException($"Composed {composed.Notifications} template emails, expected {Templates}.");
+        }
+        await using (var db = BenchDatabase.Open(path))
+        {
+            var lastTemplate = await db.Notifications.MaxAsync(n => n.Id);
+            // Only numbers are spliced into the text.
+            var copies = $"""
+                WITH RECURSIVE copy(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM copy WHERE i < {emails})
+                INSERT INTO "Notifications" ("CustomerId", "Kind", "ToAddress", "Subject", "HtmlBody", "TextBody", "CalendarIcs",
+                    "Status", "Attempts", "NextAttemptAt", "CreatedAt")
+                SELECT t."CustomerId", t."Kind", 'reader' || copy.i || '@customers.bench', t."Subject", t."HtmlBody", t."TextBody", t."CalendarIcs",
+                    0, 0, t."NextAttemptAt", t."CreatedAt"
+                FROM copy JOIN "Notifications" AS t ON t."Id" = {lastTemplate} - (copy.i % {Templates});
+                DELETE FROM "Notifications" WHERE "Id" <= {lastTemplate};
+                UPDATE "Notifications" SET "MessageId" = 'notification-' || "Id" || '@portal.bench.test';
+                """;
+            await db.Database.ExecuteSqlRawAsync(copies);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        SqliteConnection.ClearAllPools();
+        Console.WriteLine($"Prepared {path}: {emails:N0} pending emails copied from {Templates} composed ones ({watch.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    private static async Task ResetAsync(string path)
+    {
+        await using var db = BenchDatabase.Open(path);
+        await db.Notifications.ExecuteUpdateAsync(s => s
+            .SetProperty(n => n.Status, NotificationStatus.Pending)
+            .SetProperty(n => n.Attempts, 0)
+            .SetProperty(n => n.SentAt, (DateTimeOffset?)null)
+            .SetProperty(n => n.LastAttemptAt, (DateTimeOffset?)null)
+            .SetProperty(n => n.LastError, (string?)null)
+            .SetProperty(n => n.LeaseOwner, (string?)null)
+            .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(n => n.NextAttemptAt, n => n.CreatedAt));
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    /// <summary>
+    /// The floor: the same messages (built from the same rows by the portal's own builder, before
+    /// the clock starts), sent by plain MailKit loops over as many connections, each connected with
+    /// Nagle's algorithm off as the dispatcher connects. No database, no claims, no records.
+    /// </summary>
+    private static async Task<RoundResult> FloorAsync(string path, int connections, int port, MessageCounter counter, MailboxAddress from, PortalLinks links)
+    {
+        var messages = new List<MimeMessage>();
+        var building = TimeSpan.Zero;
+        await using (var db = BenchDatabase.Open(path))
+        {
+            await foreach (var notification in db.Notifications.AsNoTracking().OrderBy(n => n.Id).AsAsyncEnumerable())
+            {
+                var built = Stopwatch.GetTimestamp();
+                messages.Add(NotificationMessage.Build(notification, from, links));
+                building += Stopwatch.GetElapsedTime(built);
+            }
+        }
+        SqliteConnection.ClearAllPools();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  (building the {messages.Count:N0} messages for the floor, before its clock: {building.TotalMilliseconds * 1000 / messages.Count:F0} µs each on one thread)"));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        counter.Reset();
+        var next = -1;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            using var client = new SmtpClient();
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync("127.0.0.1", port);
+            await client.ConnectAsync(socket, "127.0.0.1", port, SecureSocketOptions.None);
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < messages.Count)
+            {
+                await client.SendAsync(messages[index]);
+            }
+            await client.DisconnectAsync(quit: true);
+        })));
+        var finished = Stopwatch.GetElapsedTime(start);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Check(counter, messages.Count, "floor");
+        return new RoundResult("floor", messages.Count, Stopwatch.GetElapsedTime(start, counter.LastArrival), finished, cpu);
+    }
+
+    /// <summary>The portal's dispatcher, rounds back to back as its background loop runs them, until nothing is due.</summary>
+    private static async Task<RoundResult> DispatcherAsync(IServiceProvider services, string path, int emails, MessageCounter counter, int round)
+    {
+        counter.Reset();
+        await using var dispatcher = ActivatorUtilities.CreateInstance<NotificationDispatcher>(services, $"bench:handoff:{round}");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        while ((await dispatcher.DispatchDueAsync()).Claimed > 0)
+        {
+        }
+        var finished = Stopwatch.GetElapsedTime(start);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Check(counter, emails, "dispatcher");
+        await using (var db = BenchDatabase.Open(path))
+        {
+            var sent = await db.Notifications.CountAsync(n => n.Status == NotificationStatus.Sent);
+            if (sent != emails)
+            {
+                throw new InvalidOperationException($"The dispatcher recorded {sent:N0} of {emails:N0} emails as sent.");
+            }
+        }
+        SqliteConnection.ClearAllPools();
+        return new RoundResult("dispatcher", emails, Stopwatch.GetElapsedTime(start, counter.LastArrival), finished, cpu);
+    }
+
+    private static void Check(MessageCounter counter, int expected, string what)
+    {
+        if (counter.Messages != expected)
+        {
+            throw new InvalidOperationException($"The {what} handed {counter.Messages:N0} emails to the server, expected {expected:N0}.");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Diagnostics;
+
+namespace BacklogPortal.EmailBenchmarks;
+
+/// <summary>
+/// The benchmark SMTP server's message store: counts messages and bytes, nothing else. Parsing
+/// would cost the server more CPU than the sender spends, on the same two cores.
+/// </summary>
+public sealed class MessageCounter
+{
+    private static readonly long StallThreshold = Stopwatch.Frequency / 100;
+
+    private readonly object gate = new();
+    private long messages;
+    private long bytes;
+    private long lastArrivalTicks;
+    private long stalledTicks;
+
+    public long Messages => Interlocked.Read(ref messages);
+
+    public long Bytes => Interlocked.Read(ref bytes);
+
+    /// <summary>Stopwatch timestamp of the latest acceptance.</summary>
+    public long LastArrival => Interlocked.Read(ref lastArrivalTicks);
+
+    /// <summary>Time between arrivals more than 10 ms apart: the sender had nothing on the wire.</summary>
+    public TimeSpan Stalled => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref stalledTicks));
+
+    public void Accept(ReadOnlySequence<byte> message)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (gate)
+        {
+            if (messages > 0 && now - lastArrivalTicks > StallThreshold)
+            {
+                stalledTicks += now - lastArrivalTicks;
+            }
+            bytes += message.Length;
+            lastArrivalTicks = now;
+            messages++;
+        }
+    }
+
+    public void Reset()
+    {
+        lock (gate)
+        {
+            messages = 0;
+            bytes = 0;
+            stalledTicks = 0;
+        }
+    }
+
+    /// <summary>Waits (polling every millisecond) until <paramref name="count"/> messages arrived; false on timeout.</summary>
+    public async Task<bool> WaitForAsync(long count, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Messages < count)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(1);
+        }
+        return true;
+    }
+}
