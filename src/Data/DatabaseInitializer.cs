@@ -23,7 +23,18 @@ internal sealed class DatabaseInitializer(
 
         if (options.MigrateOnStart ?? options.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                await ReleaseStaleSqliteMigrationLockAsync(db, cancellationToken);
+            }
+            // Only take EF's migration lock when there is something to apply: a restart after a crash
+            // then never touches the lock at all.
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+                logger.LogInformation("Applied {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            }
             if (db.Database.IsSqlite())
             {
                 // Readers never wait for the writer, and the dispatcher can read while staff write.
@@ -39,4 +50,35 @@ internal sealed class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// EF Core guards migrations on SQLite with a row in <c>__EFMigrationsLock</c>; a process killed
+    /// while migrating leaves the row behind and every later start would wait for it forever. A
+    /// SQLite database belongs to exactly one portal instance (see README, Scale-out), so at start any
+    /// such row is stale by definition.
+    /// </summary>
+    private async Task ReleaseStaleSqliteMigrationLockAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+            await using var release = connection.CreateCommand();
+            release.CommandText = "DELETE FROM \"__EFMigrationsLock\"";
+            if (await release.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                logger.LogWarning("Released a migration lock left behind by a process that stopped while migrating");
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
