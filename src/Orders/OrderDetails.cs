@@ -113,7 +113,7 @@ public sealed record OrderDetailLine(
     bool CanAccept,
     bool CanCancel)
 {
-    public int QuantityOpen => QuantityOrdered - QuantityShipped - QuantityCancelled;
+    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     public bool IsOpen => Status is LineStatus.Open or LineStatus.PartiallyShipped;
 
@@ -121,9 +121,9 @@ public sealed record OrderDetailLine(
     public bool AwaitsDecision => CanAccept;
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => PromisedDate is { } promised && Eta is { } eta ? eta.DayNumber - promised.DayNumber : null;
+    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => IsOpen && Eta is { } eta && eta < today;
+    public bool IsOverdueOn(DateOnly today) => IsOpen && LineFigures.IsOverdue(Eta, today);
 
     /// <summary>Why the customer cannot give <paramref name="wanted"/> now, in the service's words; null when they can.</summary>
     public string? RefusalFor(CustomerResponse wanted, TimeZoneInfo zone) =>

@@ -157,12 +157,12 @@ public sealed record StaffLine(
     bool ConsentRequired,
     CustomerResponse CustomerResponse)
 {
-    public int QuantityOpen => QuantityOrdered - QuantityShipped - QuantityCancelled;
+    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => PromisedDate is { } promised && Eta is { } eta ? eta.DayNumber - promised.DayNumber : null;
+    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => Eta is { } eta && eta < today;
+    public bool IsOverdueOn(DateOnly today) => LineFigures.IsOverdue(Eta, today);
 
     public bool AwaitsConsent => ConsentRequired && CustomerResponse == CustomerResponse.None;
 }
