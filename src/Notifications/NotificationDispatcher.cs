@@ -81,16 +81,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             // Taken out before awaiting: a claim-ahead that failed must not fail every round after it.
             var pending = prefetched;
             prefetched = null;
-            var batch = pending is not null ? await pending : await ClaimBatchAsync(stoppingToken);
+            var batch = await (pending ?? StartClaim(stoppingToken));
             if (batch is null)
             {
                 return DispatchResult.Idle;
             }
             if (batch.Notifications.Count >= settings.BatchSize)
             {
-                // On another thread: SQLite's async calls complete synchronously, so a plain call
-                // would run the whole claim (tens of ms for 500 rows) before this batch starts sending.
-                prefetched = Task.Run(() => ClaimBatchAsync(stoppingToken), CancellationToken.None);
+                prefetched = StartClaim(stoppingToken);
             }
             var result = await SendAsync(batch.Notifications, batch.Claim, stoppingToken);
             if (result.ServerUnavailable || stoppingToken.IsCancellationRequested)
@@ -105,19 +103,29 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<ClaimedBatch?> ClaimBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims on a thread of its own with synchronous calls. SQLite's async calls complete
+    /// synchronously (and wait for the write lock by sleeping), so on the thread pool a claim of
+    /// 500 rows would hold one of the few pool threads the sending connections' continuations need.
+    /// </summary>
+    private Task<ClaimedBatch?> StartClaim(CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => ClaimBatch(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private ClaimedBatch? ClaimBatch(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var now = clock.GetUtcNow();
         var claim = new Claim(OwnerId, NextClaimExpiry(now));
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await ClaimAsync(db, now, claim, cancellationToken) == 0)
+        using var db = dbFactory.CreateDbContext();
+        if (Claim(db, now, claim) == 0)
         {
             return null;
         }
-        var claimed = await db.Notifications.AsNoTracking()
+        // Not cancelled from here on: rows claimed must reach the caller, which gives them back.
+        var claimed = db.Notifications.AsNoTracking()
             .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
             .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
-            .ToListAsync(cancellationToken);
+            .ToList();
         return new ClaimedBatch(claim, claimed);
     }
 
@@ -167,18 +175,18 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         };
     }
 
-    private async Task<int> ClaimAsync(PortalDbContext db, DateTimeOffset now, Claim claim, CancellationToken cancellationToken)
+    private int Claim(PortalDbContext db, DateTimeOffset now, Claim claim)
     {
         // The due predicate is repeated on the outer UPDATE: a row another instance claimed between
         // the subquery and the update is re-checked there and skipped (SQL Server re-evaluates it
         // under the row lock; SQLite runs the whole statement under its write lock).
         var due = Due(db.Notifications, now);
         var batch = due.OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id).Select(n => n.Id).Take(settings.BatchSize);
-        return await Due(db.Notifications, now)
+        return Due(db.Notifications, now)
             .Where(n => batch.Contains(n.Id))
-            .ExecuteUpdateAsync(s => s
+            .ExecuteUpdate(s => s
                 .SetProperty(n => n.LeaseOwner, claim.Owner)
-                .SetProperty(n => n.LeaseExpiresAt, claim.Until), cancellationToken);
+                .SetProperty(n => n.LeaseExpiresAt, claim.Until));
     }
 
     private static IQueryable<Notification> Due(IQueryable<Notification> notifications, DateTimeOffset now) =>
@@ -363,7 +371,8 @@ internal sealed class OutcomeRecorder
         this.claim = claim;
         this.clock = clock;
         this.logger = logger;
-        writing = Task.Run(WriteLoopAsync);
+        // A thread of its own with synchronous calls, for the same reason as the claim (see StartClaim).
+        writing = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Add(Outcome outcome) => outcomes.Writer.TryWrite(outcome);
@@ -375,27 +384,27 @@ internal sealed class OutcomeRecorder
         return writing;
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var batch = new List<Outcome>();
-        while (await outcomes.Reader.WaitToReadAsync())
+        while (outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (outcomes.Reader.TryRead(out var outcome))
             {
                 batch.Add(outcome);
             }
-            await WriteWithRetriesAsync(batch);
+            WriteWithRetries(batch);
             batch.Clear();
         }
     }
 
-    private async Task WriteWithRetriesAsync(List<Outcome> batch)
+    private void WriteWithRetries(List<Outcome> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(batch);
+                Write(batch);
                 return;
             }
             catch (Exception exception)
@@ -409,15 +418,15 @@ internal sealed class OutcomeRecorder
                     return;
                 }
                 logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
-                await Task.Delay(delay, clock);
+                Task.Delay(delay, clock).GetAwaiter().GetResult();
             }
         }
     }
 
-    private async Task WriteAsync(List<Outcome> batch)
+    private void Write(List<Outcome> batch)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        using var db = dbFactory.CreateDbContext();
+        using var transaction = db.Database.BeginTransaction();
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
         var sent = batch.OfType<Sent>().ToList();
@@ -425,9 +434,9 @@ internal sealed class OutcomeRecorder
         {
             var ids = chunk.Select(s => s.Id).ToArray();
             var at = chunk.Max(s => s.At);
-            await db.Notifications
+            db.Notifications
                 .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
-                .ExecuteUpdateAsync(s => s
+                .ExecuteUpdate(s => s
                     .SetProperty(n => n.Status, NotificationStatus.Sent)
                     .SetProperty(n => n.SentAt, at)
                     .SetProperty(n => n.LastAttemptAt, at)
@@ -440,7 +449,7 @@ internal sealed class OutcomeRecorder
         // Failures and give-backs only touch an email while this round still holds its claim.
         foreach (var failed in batch.OfType<Failed>())
         {
-            await Claimed(db, failed.Id).ExecuteUpdateAsync(s => s
+            Claimed(db, failed.Id).ExecuteUpdate(s => s
                 .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
                 .SetProperty(n => n.Attempts, failed.Attempts)
                 .SetProperty(n => n.LastAttemptAt, failed.At)
@@ -456,15 +465,15 @@ internal sealed class OutcomeRecorder
             {
                 var ids = chunk.Select(r => r.Id).ToArray();
                 var error = reason.Key;
-                await db.Notifications
+                db.Notifications
                     .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
-                    .ExecuteUpdateAsync(s => s
+                    .ExecuteUpdate(s => s
                         .SetProperty(n => n.LastError, n => error ?? n.LastError)
                         .SetProperty(n => n.LeaseOwner, (string?)null)
                         .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
             }
         }
-        await transaction.CommitAsync();
+        transaction.Commit();
     }
 
     private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>
