@@ -35,6 +35,9 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private readonly IMailConnection[] connections;
     private readonly TimeSpan leaseMargin;
     private readonly SemaphoreSlim oneRoundAtATime = new(1, 1);
+    // Claims and outcome records take turns: on SQLite two writers that meet are retried by
+    // Microsoft.Data.Sqlite after 150 ms sleeps, which stalled the next batch or the records.
+    private readonly object databaseWrites = new();
     private Task<ClaimedBatch?>? prefetched;
     private DateTimeOffset lastClaimUntil;
 
@@ -117,7 +120,12 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         var now = clock.GetUtcNow();
         var claim = new Claim(OwnerId, NextClaimExpiry(now));
         using var db = dbFactory.CreateDbContext();
-        if (Claim(db, now, claim) == 0)
+        int count;
+        lock (databaseWrites)
+        {
+            count = Claim(db, now, claim);
+        }
+        if (count == 0)
         {
             return null;
         }
@@ -141,7 +149,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         {
             if (await pending is { } batch)
             {
-                var recorder = new OutcomeRecorder(dbFactory, batch.Claim, clock, logger);
+                var recorder = new OutcomeRecorder(dbFactory, databaseWrites, batch.Claim, clock, logger);
                 foreach (var notification in batch.Notifications)
                 {
                     recorder.Add(new Released(notification.Id, null));
@@ -198,7 +206,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private async Task<DispatchResult> SendAsync(List<Notification> claimed, Claim claim, CancellationToken stoppingToken)
     {
         var queue = new ConcurrentQueue<Notification>(claimed);
-        var recorder = new OutcomeRecorder(dbFactory, claim, clock, logger);
+        var recorder = new OutcomeRecorder(dbFactory, databaseWrites, claim, clock, logger);
         var sent = 0;
         var serverUnavailable = 0;
         string? unavailableError = null;
@@ -360,14 +368,16 @@ internal sealed class OutcomeRecorder
     private readonly System.Threading.Channels.Channel<Outcome> outcomes =
         System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly object databaseWrites;
     private readonly Claim claim;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Task writing;
 
-    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, Claim claim, TimeProvider clock, ILogger logger)
+    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger)
     {
         this.dbFactory = dbFactory;
+        this.databaseWrites = databaseWrites;
         this.claim = claim;
         this.clock = clock;
         this.logger = logger;
@@ -404,7 +414,10 @@ internal sealed class OutcomeRecorder
         {
             try
             {
-                Write(batch);
+                lock (databaseWrites)
+                {
+                    Write(batch);
+                }
                 return;
             }
             catch (Exception exception)
