@@ -360,8 +360,8 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// <summary>
 /// Writes delivery outcomes as they come in, group-commit style: whatever arrived while the last
 /// write ran goes into the next transaction. Senders never wait for the database, and an accepted
-/// email is recorded within milliseconds, which is the only window in which a crash can cause a
-/// duplicate.
+/// email is recorded within milliseconds while the database is free (longer while another writer,
+/// such as the composer, holds it): that window is the only one in which a crash can cause a duplicate.
 /// </summary>
 internal sealed class OutcomeRecorder
 {
