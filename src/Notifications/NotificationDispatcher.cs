@@ -120,6 +120,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         var now = clock.GetUtcNow();
         var claim = new Claim(OwnerId, NextClaimExpiry(now));
         using var db = dbFactory.CreateDbContext();
+        WaitInsideSqlite(db);
         int count;
         lock (databaseWrites)
         {
@@ -328,6 +329,19 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 
     // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
     // equality, so its expiry must survive the round trip unchanged.
+    /// <summary>
+    /// When another writer (the composer) holds SQLite's write lock, Microsoft.Data.Sqlite retries
+    /// after 150 ms sleeps; SQLite's own busy handler waits in steps of a few ms, so a claim or a
+    /// record goes on almost as soon as the lock is free.
+    /// </summary>
+    internal static void WaitInsideSqlite(PortalDbContext db)
+    {
+        if (db.Database.IsSqlite())
+        {
+            db.Database.ExecuteSqlRaw("PRAGMA busy_timeout = 5000;");
+        }
+    }
+
     private static DateTimeOffset Truncate(DateTimeOffset instant) =>
         new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerMillisecond, instant.Offset);
 
@@ -439,6 +453,7 @@ internal sealed class OutcomeRecorder
     private void Write(List<Outcome> batch)
     {
         using var db = dbFactory.CreateDbContext();
+        NotificationDispatcher.WaitInsideSqlite(db);
         using var transaction = db.Database.BeginTransaction();
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
