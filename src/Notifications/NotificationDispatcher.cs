@@ -35,6 +35,9 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private readonly IMailConnection[] connections;
     private readonly TimeSpan leaseMargin;
     private readonly SemaphoreSlim oneRoundAtATime = new(1, 1);
+    // Claims and outcome records take turns: on SQLite two writers that meet are retried by
+    // Microsoft.Data.Sqlite after 150 ms sleeps, which stalled the next batch or the records.
+    private readonly object databaseWrites = new();
     private Task<ClaimedBatch?>? prefetched;
     private DateTimeOffset lastClaimUntil;
 
@@ -81,14 +84,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             // Taken out before awaiting: a claim-ahead that failed must not fail every round after it.
             var pending = prefetched;
             prefetched = null;
-            var batch = pending is not null ? await pending : await ClaimBatchAsync(stoppingToken);
+            var batch = await (pending ?? StartClaim(stoppingToken));
             if (batch is null)
             {
                 return DispatchResult.Idle;
             }
             if (batch.Notifications.Count >= settings.BatchSize)
             {
-                prefetched = ClaimBatchAsync(stoppingToken);
+                prefetched = StartClaim(stoppingToken);
             }
             var result = await SendAsync(batch.Notifications, batch.Claim, stoppingToken);
             if (result.ServerUnavailable || stoppingToken.IsCancellationRequested)
@@ -103,19 +106,35 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<ClaimedBatch?> ClaimBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims on a thread of its own with synchronous calls. SQLite's async calls complete
+    /// synchronously (and wait for the write lock by sleeping), so on the thread pool a claim of
+    /// 500 rows would hold one of the few pool threads the sending connections' continuations need.
+    /// </summary>
+    private Task<ClaimedBatch?> StartClaim(CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => ClaimBatch(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private ClaimedBatch? ClaimBatch(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var now = clock.GetUtcNow();
         var claim = new Claim(OwnerId, NextClaimExpiry(now));
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await ClaimAsync(db, now, claim, cancellationToken) == 0)
+        using var db = dbFactory.CreateDbContext();
+        WaitInsideSqlite(db);
+        int count;
+        lock (databaseWrites)
+        {
+            count = Claim(db, now, claim);
+        }
+        if (count == 0)
         {
             return null;
         }
-        var claimed = await db.Notifications.AsNoTracking()
+        // Not cancelled from here on: rows claimed must reach the caller, which gives them back.
+        var claimed = db.Notifications.AsNoTracking()
             .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
             .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
-            .ToListAsync(cancellationToken);
+            .ToList();
         return new ClaimedBatch(claim, claimed);
     }
 
@@ -131,7 +150,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         {
             if (await pending is { } batch)
             {
-                var recorder = new OutcomeRecorder(dbFactory, batch.Claim, clock, logger);
+                var recorder = new OutcomeRecorder(dbFactory, databaseWrites, batch.Claim, clock, logger);
                 foreach (var notification in batch.Notifications)
                 {
                     recorder.Add(new Released(notification.Id, null));
@@ -165,18 +184,18 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         };
     }
 
-    private async Task<int> ClaimAsync(PortalDbContext db, DateTimeOffset now, Claim claim, CancellationToken cancellationToken)
+    private int Claim(PortalDbContext db, DateTimeOffset now, Claim claim)
     {
         // The due predicate is repeated on the outer UPDATE: a row another instance claimed between
         // the subquery and the update is re-checked there and skipped (SQL Server re-evaluates it
         // under the row lock; SQLite runs the whole statement under its write lock).
         var due = Due(db.Notifications, now);
         var batch = due.OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id).Select(n => n.Id).Take(settings.BatchSize);
-        return await Due(db.Notifications, now)
+        return Due(db.Notifications, now)
             .Where(n => batch.Contains(n.Id))
-            .ExecuteUpdateAsync(s => s
+            .ExecuteUpdate(s => s
                 .SetProperty(n => n.LeaseOwner, claim.Owner)
-                .SetProperty(n => n.LeaseExpiresAt, claim.Until), cancellationToken);
+                .SetProperty(n => n.LeaseExpiresAt, claim.Until));
     }
 
     private static IQueryable<Notification> Due(IQueryable<Notification> notifications, DateTimeOffset now) =>
@@ -188,36 +207,57 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private async Task<DispatchResult> SendAsync(List<Notification> claimed, Claim claim, CancellationToken stoppingToken)
     {
         var queue = new ConcurrentQueue<Notification>(claimed);
-        var recorder = new OutcomeRecorder(dbFactory, claim, clock, logger);
+        var recorder = new OutcomeRecorder(dbFactory, databaseWrites, claim, clock, logger);
         var sent = 0;
         var serverUnavailable = 0;
         string? unavailableError = null;
 
-        async Task WorkAsync(IMailConnection connection)
+        // A message is built while the previous one on the same connection is on the wire, so the
+        // CPU work of MIME building overlaps the server's round trip instead of adding to it.
+        Prepared? Next()
         {
-            while (!stoppingToken.IsCancellationRequested && Volatile.Read(ref serverUnavailable) == 0 && queue.TryDequeue(out var notification))
+            while (queue.TryDequeue(out var notification))
             {
-                if (clock.GetUtcNow() > claim.Until - leaseMargin)
-                {
-                    recorder.Add(new Released(notification.Id, null));
-                    continue;
-                }
-                MimeMessage message;
                 try
                 {
-                    message = NotificationMessage.Build(notification, from, links);
+                    return new Prepared(notification, NotificationMessage.Build(notification, from, links));
                 }
                 catch (Exception exception)
                 {
                     // A stored email that cannot even be built (an invalid address) will not get better.
                     recorder.Add(Failure(notification, permanent: true, $"Invalid email: {exception.Message}"));
+                }
+            }
+            return null;
+        }
+
+        async Task WorkAsync(IMailConnection connection)
+        {
+            var next = Next();
+            while (next is var (notification, message))
+            {
+                next = null;
+                if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
+                {
+                    recorder.Add(new Released(notification.Id, unavailableError));
+                    break;
+                }
+                if (clock.GetUtcNow() > claim.Until - leaseMargin)
+                {
+                    recorder.Add(new Released(notification.Id, null));
+                    next = Next();
                     continue;
                 }
                 try
                 {
                     // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
                     // SMTP timeout bounds the wait instead.
-                    await connection.SendAsync(message, CancellationToken.None);
+                    var sending = connection.SendAsync(message, CancellationToken.None);
+                    if (!sending.IsCompleted)
+                    {
+                        next = Next();
+                    }
+                    await sending;
                     recorder.Add(new Sent(notification.Id, clock.GetUtcNow()));
                     Interlocked.Increment(ref sent);
                 }
@@ -237,6 +277,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
                         notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
                 }
+                if (next is null && !stoppingToken.IsCancellationRequested && Volatile.Read(ref serverUnavailable) == 0)
+                {
+                    next = Next();
+                }
+            }
+            if (next is { } unsent)
+            {
+                recorder.Add(new Released(unsent.Notification.Id, unavailableError));
             }
         }
 
@@ -281,6 +329,19 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 
     // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
     // equality, so its expiry must survive the round trip unchanged.
+    /// <summary>
+    /// When another writer (the composer) holds SQLite's write lock, Microsoft.Data.Sqlite retries
+    /// after 150 ms sleeps; SQLite's own busy handler waits in steps of a few ms, so a claim or a
+    /// record goes on almost as soon as the lock is free.
+    /// </summary>
+    internal static void WaitInsideSqlite(PortalDbContext db)
+    {
+        if (db.Database.IsSqlite())
+        {
+            db.Database.ExecuteSqlRaw("PRAGMA busy_timeout = 5000;");
+        }
+    }
+
     private static DateTimeOffset Truncate(DateTimeOffset instant) =>
         new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerMillisecond, instant.Offset);
 
@@ -297,6 +358,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
 
 internal sealed record Claim(string Owner, DateTimeOffset Until);
 
+internal sealed record Prepared(Notification Notification, MimeMessage Message);
+
 internal sealed record ClaimedBatch(Claim Claim, List<Notification> Notifications);
 
 internal abstract record Outcome(long Id);
@@ -311,26 +374,29 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// <summary>
 /// Writes delivery outcomes as they come in, group-commit style: whatever arrived while the last
 /// write ran goes into the next transaction. Senders never wait for the database, and an accepted
-/// email is recorded within milliseconds, which is the only window in which a crash can cause a
-/// duplicate.
+/// email is recorded within milliseconds while the database is free (longer while another writer,
+/// such as the composer, holds it): that window is the only one in which a crash can cause a duplicate.
 /// </summary>
 internal sealed class OutcomeRecorder
 {
     private readonly System.Threading.Channels.Channel<Outcome> outcomes =
         System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly object databaseWrites;
     private readonly Claim claim;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Task writing;
 
-    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, Claim claim, TimeProvider clock, ILogger logger)
+    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger)
     {
         this.dbFactory = dbFactory;
+        this.databaseWrites = databaseWrites;
         this.claim = claim;
         this.clock = clock;
         this.logger = logger;
-        writing = Task.Run(WriteLoopAsync);
+        // A thread of its own with synchronous calls, for the same reason as the claim (see StartClaim).
+        writing = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Add(Outcome outcome) => outcomes.Writer.TryWrite(outcome);
@@ -342,27 +408,30 @@ internal sealed class OutcomeRecorder
         return writing;
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var batch = new List<Outcome>();
-        while (await outcomes.Reader.WaitToReadAsync())
+        while (outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (outcomes.Reader.TryRead(out var outcome))
             {
                 batch.Add(outcome);
             }
-            await WriteWithRetriesAsync(batch);
+            WriteWithRetries(batch);
             batch.Clear();
         }
     }
 
-    private async Task WriteWithRetriesAsync(List<Outcome> batch)
+    private void WriteWithRetries(List<Outcome> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(batch);
+                lock (databaseWrites)
+                {
+                    Write(batch);
+                }
                 return;
             }
             catch (Exception exception)
@@ -376,15 +445,16 @@ internal sealed class OutcomeRecorder
                     return;
                 }
                 logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
-                await Task.Delay(delay, clock);
+                Task.Delay(delay, clock).GetAwaiter().GetResult();
             }
         }
     }
 
-    private async Task WriteAsync(List<Outcome> batch)
+    private void Write(List<Outcome> batch)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        using var db = dbFactory.CreateDbContext();
+        NotificationDispatcher.WaitInsideSqlite(db);
+        using var transaction = db.Database.BeginTransaction();
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
         var sent = batch.OfType<Sent>().ToList();
@@ -392,9 +462,9 @@ internal sealed class OutcomeRecorder
         {
             var ids = chunk.Select(s => s.Id).ToArray();
             var at = chunk.Max(s => s.At);
-            await db.Notifications
+            db.Notifications
                 .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
-                .ExecuteUpdateAsync(s => s
+                .ExecuteUpdate(s => s
                     .SetProperty(n => n.Status, NotificationStatus.Sent)
                     .SetProperty(n => n.SentAt, at)
                     .SetProperty(n => n.LastAttemptAt, at)
@@ -407,7 +477,7 @@ internal sealed class OutcomeRecorder
         // Failures and give-backs only touch an email while this round still holds its claim.
         foreach (var failed in batch.OfType<Failed>())
         {
-            await Claimed(db, failed.Id).ExecuteUpdateAsync(s => s
+            Claimed(db, failed.Id).ExecuteUpdate(s => s
                 .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
                 .SetProperty(n => n.Attempts, failed.Attempts)
                 .SetProperty(n => n.LastAttemptAt, failed.At)
@@ -416,14 +486,22 @@ internal sealed class OutcomeRecorder
                 .SetProperty(n => n.LeaseOwner, (string?)null)
                 .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
         }
-        foreach (var released in batch.OfType<Released>())
+        // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
+        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
         {
-            await Claimed(db, released.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(n => n.LastError, n => released.Error ?? n.LastError)
-                .SetProperty(n => n.LeaseOwner, (string?)null)
-                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+            foreach (var chunk in reason.Chunk(1000))
+            {
+                var ids = chunk.Select(r => r.Id).ToArray();
+                var error = reason.Key;
+                db.Notifications
+                    .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+                    .ExecuteUpdate(s => s
+                        .SetProperty(n => n.LastError, n => error ?? n.LastError)
+                        .SetProperty(n => n.LeaseOwner, (string?)null)
+                        .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+            }
         }
-        await transaction.CommitAsync();
+        transaction.Commit();
     }
 
     private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>

@@ -1,4 +1,6 @@
+using BacklogPortal.Email;
 using BacklogPortal.Notifications.Templates;
+using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 
@@ -14,6 +16,11 @@ public static class NotificationsExtensions
         services.AddOptions<NotificationsOptions>()
             .BindConfiguration(NotificationsOptions.SectionName)
             .ValidateDataAnnotations()
+            // An email is started only while its claim has one SMTP timeout left; with a shorter
+            // lease, a claim taken over by another instance could be sent by both at once.
+            .Validate<IOptions<EmailOptions>>(
+                (notifications, email) => !email.Value.UsesSmtp || notifications.LeaseDuration >= 2 * email.Value.Smtp.Timeout,
+                "Notifications:LeaseDuration must be at least twice Email:Smtp:Timeout, or two instances could send the same email at once.")
             .ValidateOnStart();
 
         services.AddSingleton<OutboxSignal>();

@@ -30,4 +30,30 @@ public sealed class NotificationsOptionsTests
             await factory.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ALeaseShorterThanTwoSmtpTimeoutsStopsTheStartWithAMessageNamingBothKeys()
+    {
+        IAsyncLifetime factory = new ShortLeaseFactory();
+        try
+        {
+            var exception = Assert.ThrowsAny<Exception>(() => ((ShortLeaseFactory)factory).Services);
+
+            Assert.Contains("Notifications:LeaseDuration", exception.ToString());
+            Assert.Contains("Email:Smtp:Timeout", exception.ToString());
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+        }
+    }
+
+    private sealed class ShortLeaseFactory : PortalAppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Notifications:LeaseDuration"] = "00:00:30",
+            ["Email:Smtp:Timeout"] = "00:00:20",
+        };
+    }
 }
