@@ -90,9 +90,19 @@ for (var attempt = 1; attempt <= options.StartupKills; attempt++)
     life++;
     ledger.Life = life;
     var announced = appLog.WatchFor(life, AcquiringMigrationLock);
+    // The portal takes EF's lock only when a migration is pending; on an up-to-date database it
+    // goes straight on, and there is no lock for a kill to leave behind.
+    var skipped = appLog.WatchFor(life, "Database is up to date");
     using (var app = AppProcess.Start(options.App, environment, appLog, life))
     {
-        if (await Task.WhenAny(announced, Task.Delay(TimeSpan.FromSeconds(30))) != announced)
+        var first = await Task.WhenAny(announced, skipped, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (first == skipped)
+        {
+            await app.KillAsync();
+            Console.WriteLine($"  start-up kill {attempt} (life {life}): nothing to migrate, so no migration lock was taken");
+            continue;
+        }
+        if (first != announced)
         {
             problems.Add($"Life {life}: the portal never reached its migration step (see app.log).");
             await app.KillAsync();
