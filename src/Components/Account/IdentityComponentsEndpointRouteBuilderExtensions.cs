@@ -15,6 +15,19 @@ namespace Microsoft.AspNetCore.Routing;
 
 internal static class IdentityComponentsEndpointRouteBuilderExtensions
 {
+    /// <summary>
+    /// "~/" plus a path inside the portal ("Account/Login", "/x"); anything that is not a plain local
+    /// path (another host, "//host", a backslash trick) becomes the start page.
+    /// </summary>
+    internal static string LocalReturnPath(string? returnUrl)
+    {
+        var path = (returnUrl ?? "").TrimStart('/');
+        var isLocal = Uri.IsWellFormedUriString(path, UriKind.Relative)
+            && !path.Contains('\\', StringComparison.Ordinal)
+            && !path.Contains(':', StringComparison.Ordinal);
+        return isLocal ? $"~/{path}" : "~/";
+    }
+
     // These endpoints are required by the Identity Razor components defined in the /Components/Account/Pages directory of this project.
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -44,11 +57,14 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         accountGroup.MapPost("/Logout", async (
             ClaimsPrincipal user,
             [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromForm] string returnUrl) =>
+            [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
-        });
+            return TypedResults.LocalRedirect(LocalReturnPath(returnUrl));
+        })
+        // A second sign-out from a stale tab carries an antiforgery token of the old session: signing out
+        // an already signed-out visitor is harmless, so it is not refused with an error page.
+        .DisableAntiforgery();
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,
