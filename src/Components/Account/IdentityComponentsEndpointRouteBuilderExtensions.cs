@@ -54,16 +54,24 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.Challenge(properties, [provider]);
         });
 
-        accountGroup.MapPost("/Logout", async (
-            ClaimsPrincipal user,
+        accountGroup.MapPost("/Logout", async Task<IResult> (
+            HttpContext context,
             [FromServices] SignInManager<ApplicationUser> signInManager,
+            [FromServices] IAntiforgery antiforgery,
             [FromForm] string? returnUrl) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                // A forged sign-out of a signed-in user is refused. A second sign-out from a stale tab carries
+                // the token of a session that has ended: nobody is signed in, so it simply lands on sign-in.
+                return context.User.Identity?.IsAuthenticated == true
+                    ? TypedResults.BadRequest()
+                    : TypedResults.LocalRedirect("~/Account/Login");
+            }
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect(LocalReturnPath(returnUrl));
         })
-        // A second sign-out from a stale tab carries an antiforgery token of the old session: signing out
-        // an already signed-out visitor is harmless, so it is not refused with an error page.
+        // Validated above, so that a stale token can get an answer other than an error page.
         .DisableAntiforgery();
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
