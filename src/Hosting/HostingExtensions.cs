@@ -18,6 +18,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DemoDataSeeder>();
         builder.AddSecurityDefaults();
+        builder.AddCircuitLimits();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
@@ -57,11 +58,13 @@ public static class HostingExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseRateLimiter();
+        app.UseCircuitLimits();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         return app;
     }
