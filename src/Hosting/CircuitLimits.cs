@@ -33,6 +33,37 @@ public sealed class CircuitGate(Microsoft.Extensions.Options.IOptions<CircuitLim
 
     public int OpenCount => Volatile.Read(ref total);
 
+    /// <summary>Who a request counts against: the signed-in user's id and the client address.</summary>
+    public static (string User, string Address) KeysOf(HttpContext context) =>
+        (context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.User.Identity?.Name ?? "?",
+         context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>
+    /// Why one more connection for this user and address would be refused now, or null. The page checks
+    /// this while it prerenders, so a refused tab shows the reason instead of starting a circuit.
+    /// </summary>
+    public string? RefusalFor(string user, string clientAddress)
+    {
+        var limits = options.Value;
+        if (OpenCount >= limits.PerInstance)
+        {
+            return Busy;
+        }
+        if (open.TryGetValue("user:" + user, out var ofUser) && ofUser >= limits.PerUser)
+        {
+            return TooManyTabs(limits);
+        }
+        return open.TryGetValue("address:" + clientAddress, out var ofAddress) && ofAddress >= limits.PerClientAddress
+            ? TooManyFromNetwork
+            : null;
+    }
+
+    private const string Busy = "The portal is very busy right now. Please try again in a few minutes.";
+    private const string TooManyFromNetwork = "Too many portal tabs are open from your network. Close some of them, then reload this page.";
+
+    private static string TooManyTabs(CircuitLimitOptions limits) =>
+        $"You have more than {limits.PerUser} portal tabs open. Close some of them, then reload this page.";
+
     /// <summary>A lease to dispose when the connection ends, or the reason it is refused.</summary>
     public (IDisposable? Lease, string? Refusal) TryEnter(string user, string clientAddress)
     {
@@ -42,20 +73,20 @@ public sealed class CircuitGate(Microsoft.Extensions.Options.IOptions<CircuitLim
         if (Interlocked.Increment(ref total) > limits.PerInstance)
         {
             Interlocked.Decrement(ref total);
-            return (null, "The portal is very busy right now. Please try again in a few minutes.");
+            return (null, Busy);
         }
         if (Increment(userKey) > limits.PerUser)
         {
             Decrement(userKey);
             Interlocked.Decrement(ref total);
-            return (null, $"You have more than {limits.PerUser} portal tabs open. Close some of them, then reload this page.");
+            return (null, TooManyTabs(limits));
         }
         if (Increment(addressKey) > limits.PerClientAddress)
         {
             Decrement(addressKey);
             Decrement(userKey);
             Interlocked.Decrement(ref total);
-            return (null, "Too many portal tabs are open from your network. Close some of them, then reload this page.");
+            return (null, TooManyFromNetwork);
         }
         return (new Lease(this, userKey, addressKey), null);
     }
@@ -92,6 +123,13 @@ public static class CircuitLimitsExtensions
     /// <summary>The path of Blazor's hub; the WebSocket request to it lasts as long as the circuit's connection.</summary>
     private const string BlazorHubPath = "/_blazor";
 
+    // Read from the request itself: WebSocketManager.IsWebSocketRequest is only true inside the hub's
+    // own pipeline, after its WebSockets middleware, which runs after this one.
+    private static bool IsWebSocketUpgrade(HttpContext context) =>
+        context.WebSockets.IsWebSocketRequest
+        || context.Request.Headers.Upgrade.Any(value => value?.Contains("websocket", StringComparison.OrdinalIgnoreCase) == true)
+        || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+
     public static IHostApplicationBuilder AddCircuitLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CircuitLimitOptions>()
@@ -104,12 +142,12 @@ public static class CircuitLimitsExtensions
 
     /// <summary>
     /// Admits a connection to Blazor's hub only for a signed-in user within the limits. Runs after
-    /// authentication, so the user is known. The negotiate call passes through (it holds nothing);
-    /// the connection itself (a WebSocket, the only transport the portal accepts) is counted while open.
+    /// authentication, so the user is known. Only the connection itself (<c>/_blazor?id=…</c>: a WebSocket,
+    /// the only transport the portal accepts) is counted while open; negotiate, initializers and
+    /// disconnect (<c>/_blazor/…</c>) hold nothing and pass.
     /// </summary>
     public static IApplicationBuilder UseCircuitLimits(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(BlazorHubPath)
-                && !context.Request.Path.StartsWithSegments(BlazorHubPath + "/negotiate"),
+        app.UseWhen(context => context.Request.Path.Equals(BlazorHubPath, StringComparison.OrdinalIgnoreCase),
             branch => branch.Use(async (context, next) =>
             {
                 if (context.User.Identity?.IsAuthenticated != true)
@@ -118,7 +156,7 @@ public static class CircuitLimitsExtensions
                     await context.Response.WriteAsync("Sign in to use the portal.");
                     return;
                 }
-                if (!context.WebSockets.IsWebSocketRequest)
+                if (!IsWebSocketUpgrade(context))
                 {
                     // Long polling and server-sent events would make one circuit many short requests that
                     // cannot be counted; the portal needs WebSockets (also through a proxy).
@@ -126,8 +164,7 @@ public static class CircuitLimitsExtensions
                     await context.Response.WriteAsync("The portal needs WebSockets.");
                     return;
                 }
-                var user = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.User.Identity.Name ?? "?";
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var (user, address) = CircuitGate.KeysOf(context);
                 var (lease, refusal) = context.RequestServices.GetRequiredService<CircuitGate>().TryEnter(user, address);
                 if (lease is null)
                 {
