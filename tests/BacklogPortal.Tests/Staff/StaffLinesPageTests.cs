@@ -4,7 +4,7 @@ using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BacklogPortal.Tests.EtaChanges;
+namespace BacklogPortal.Tests.Staff;
 
 public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
