@@ -1,7 +1,3 @@
-using BacklogPortal.Components;
-using BacklogPortal.Components.Account;
-using BacklogPortal.Data.Demo;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
@@ -10,13 +6,19 @@ namespace BacklogPortal.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>Blazor (Interactive Server), MudBlazor and the app-wide services every feature uses.</summary>
-    public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// What every feature builds on: <see cref="PortalOptions"/> (public address, data folder), the
+    /// clock, Blazor (Interactive Server) and MudBlazor, the security defaults and the circuit limits.
+    /// </summary>
+    public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PortalOptions>()
+            .BindConfiguration(PortalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<DemoDataSeeder>();
         builder.AddSecurityDefaults();
         builder.AddCircuitLimits();
         if (builder.Environment.IsDevelopment())
@@ -39,33 +41,5 @@ public static class HostingExtensions
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
         });
         builder.Services.ConfigureApplicationCookie(cookie => cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
-    }
-
-    /// <summary>The request pipeline: errors, static assets, sign-in limits, pages and endpoints.</summary>
-    public static WebApplication UsePortal(this WebApplication app)
-    {
-        // First, so that every response carries the headers: pages, static files, errors, endpoints.
-        app.UseSecurityHeaders();
-        if (app.Environment.IsDevelopment())
-        {
-            app.UseMigrationsEndPoint();
-        }
-        else
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-
-        app.UseRateLimiter();
-        app.UseCircuitLimits();
-        app.UseAntiforgery();
-
-        app.MapStaticAssets();
-        app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
-        // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
-        app.MapAdditionalIdentityEndpoints();
-        return app;
     }
 }
