@@ -256,6 +256,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
     [InlineData("SELECT ifnull([o].[Eta], [o].[PromisedDate]) FROM [OrderLines] AS [o]")]
     [InlineData("UPDATE [OrderLines] SET [Version] = [Version] + 1 WHERE [Id] = @undeclared")]
     [InlineData("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    [InlineData("IF 1 = 1 BEGIN EXEC(N'CREATE INDEX [IX] ON [OrderLines] ([Eta]) WHERE [Eta] > date(''now'') LIMIT 1'); END")]
     public void TheCheckRejectsWhatSqlServerWouldNot(string statement) =>
         Assert.NotEmpty(TransactSql.Problems(statement, ["@p0"]));
 

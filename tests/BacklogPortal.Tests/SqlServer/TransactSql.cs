@@ -63,6 +63,14 @@ internal static class TransactSql
             }
         }
 
+        // EF's idempotent script wraps some DDL in EXEC(N'…') (a filtered index, a computed default): parse that SQL too.
+        var dynamicSql = new DynamicSqlCollector();
+        tree.Accept(dynamicSql);
+        foreach (var inner in dynamicSql.Statements)
+        {
+            problems.AddRange(Problems(inner).Select(problem => $"inside EXEC(N'{inner}'): {problem}"));
+        }
+
         if (boundParameters is not null)
         {
             var variables = new VariableCollector();
@@ -158,6 +166,19 @@ internal static class TransactSql
         public override void Visit(DeclareVariableElement node) => Declared.Add(node.VariableName.Value);
 
         public override void Visit(DeclareTableVariableBody node) => Declared.Add(node.VariableName.Value);
+    }
+
+    private sealed class DynamicSqlCollector : TSqlFragmentVisitor
+    {
+        public List<string> Statements { get; } = [];
+
+        public override void Visit(ExecutableStringList node)
+        {
+            if (node.Strings.All(s => s is StringLiteral))
+            {
+                Statements.Add(string.Concat(node.Strings.Cast<StringLiteral>().Select(s => s.Value)));
+            }
+        }
     }
 
     private sealed class ColumnCollector : TSqlFragmentVisitor
