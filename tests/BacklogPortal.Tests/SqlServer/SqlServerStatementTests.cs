@@ -14,7 +14,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace BacklogPortal.Tests.SqlServer;
@@ -170,6 +172,14 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             Assert.Equal(RequeueResult.Requeued, await log.RequeueAsync(1, "staff@example.com"));
         }),
 
+        new("migrations at start (Database:MigrateOnStart)", typeof(DatabaseInitializer), async (services, server) =>
+        {
+            server.QueryRows = _ => 0; // an empty migrations history: every migration is applied
+            var options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, MigrateOnStart = true });
+            var initializer = new DatabaseInitializer(services, options, services.GetRequiredService<IConfiguration>(),
+                services.GetRequiredService<ILogger<DatabaseInitializer>>());
+            await initializer.StartAsync(CancellationToken.None);
+        }),
         new("demo data", typeof(DemoDataSeeder), async (services, server) =>
         {
             // An empty database but for the roles; the customers are read back after they were inserted.

@@ -161,7 +161,24 @@ internal static class TransactSql
 
         public HashSet<string> Declared { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-        public override void Visit(VariableReference node) => Referenced.Add(node.Name);
+        // EXEC proc @Name = value: @Name is the procedure's parameter, not a variable of the batch.
+        private readonly HashSet<VariableReference> procedureParameters = [];
+
+        public override void Visit(ExecuteParameter node)
+        {
+            if (node.Variable is { } name)
+            {
+                procedureParameters.Add(name);
+            }
+        }
+
+        public override void Visit(VariableReference node)
+        {
+            if (!procedureParameters.Contains(node))
+            {
+                Referenced.Add(node.Name);
+            }
+        }
 
         public override void Visit(DeclareVariableElement node) => Declared.Add(node.VariableName.Value);
 
