@@ -1,6 +1,7 @@
 using BacklogPortal.Components;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data.Demo;
+using BacklogPortal.Integration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
@@ -37,6 +38,7 @@ public static class HostingExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseRateLimiter();
+        app.UseIntegration();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
