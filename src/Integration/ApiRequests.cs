@@ -126,9 +126,10 @@ public static partial class ApiJson
             return (parent.Length == 0 ? member : $"{parent}.{member}", "This field is required (null is allowed where it has a meaning).");
         }
         var field = FieldOf(ex.Path);
-        if (ex.Path is null || ex.BytePositionInLine is null && ex.LineNumber is null)
+        if (!ex.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            return (field.Length == 0 ? "$" : field, "The body is not valid JSON.");
+            // A syntax error: the reader's message says where (line and byte position).
+            return ("$", $"The body is not valid JSON: {ex.Message}");
         }
         var leaf = field[(field.LastIndexOf('.') + 1)..];
         var message = leaf switch
@@ -136,8 +137,7 @@ public static partial class ApiJson
             "eta" or "promisedDate" or "shippedOn" or "orderDate" or "releaseDate" => "Not a date: use yyyy-MM-dd, e.g. 2027-03-31.",
             "kind" => "Unknown kind: use \"backorder\" or \"preOrder\".",
             "reasonCode" => "Unknown reason code: use supplierDelay, production, transport, releaseDateMoved, stockArrivedEarly or other.",
-            _ when ex.Message.Contains("could not be converted", StringComparison.Ordinal) => "The value has the wrong type or is out of range.",
-            _ => "The body is not valid JSON here.",
+            _ => "The value has the wrong type or is out of range.",
         };
         return (field.Length == 0 ? "$" : field, message);
     }
