@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
-using BacklogPortal.Fulfilment;
 using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Integration;
@@ -108,7 +107,7 @@ public static class CustomerEndpoints
         }
         var lines = await db.OrderLines.AsNoTracking()
             .Where(l => l.CustomerId == customerId && l.Id > after)
-            .Where(OpenLines.IsOpen)
+            .Where(LineRules.IsOpen)
             .OrderBy(l => l.Id)
             .Take(take + 1)
             .Select(l => new

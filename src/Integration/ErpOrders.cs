@@ -118,7 +118,7 @@ public sealed class ErpOrders(
                 continue;
             }
             CheckUnchangeable(line, wanted, product.Id, errors);
-            var open = line.Status is LineStatus.Open or LineStatus.PartiallyShipped;
+            var open = LineRules.IsOpenStatus(line.Status);
             if (open && line.Eta != wanted.Eta)
             {
                 etaMoves.Add((wanted.Eta, new LineVersion(line.Id, line.Version)));
@@ -205,7 +205,7 @@ public sealed class ErpOrders(
             .ToListAsync(cancellationToken);
         return new OrderResource(order.OrderNumber, order.CustomerNumber, order.OrderDate, [.. lines.Select(l => new OrderLineResource(
             l.LineNumber, l.Sku, l.ProductName, l.Kind, l.Status, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled,
-            LineFigures.OpenQuantity(l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled), l.UnitPrice, l.PromisedDate, l.Eta,
+            LineRules.OpenQuantity(l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled), l.UnitPrice, l.PromisedDate, l.Eta,
             l.EtaChangeCount, l.ConsentRequired, l.CustomerResponse, l.CustomerRespondedAt, [.. shipments[l.Id]]))]);
     }
 
@@ -287,7 +287,7 @@ public sealed class ErpOrders(
         {
             errors.Add($"{field}.promisedDate", $"Line {line.LineNumber} was promised for {promised:yyyy-MM-dd}; the promised date never changes (move the ETA instead).");
         }
-        var closed = line.Status is LineStatus.Shipped or LineStatus.Cancelled;
+        var closed = !LineRules.IsOpenStatus(line.Status);
         if (wanted.Quantity != line.QuantityOrdered
             && (closed || wanted.Quantity <= line.QuantityShipped + line.QuantityCancelled))
         {

@@ -24,7 +24,7 @@ public sealed class IdempotencyTests(ApiAppFactory factory) : IClassFixture<ApiA
         Assert.False(first.Headers.Contains("Idempotent-Replayed"));
         await using var db = await api.DbAsync();
         var lineId = await db.OrderLines.Where(l => l.Order!.OrderNumber == line.OrderNumber).Select(l => l.Id).SingleAsync();
-        Assert.Equal(1, await db.EtaChanges.CountAsync(c => c.OrderLineId == lineId && c.ReasonCode == Domain.EtaReasonCode.Transport));
+        Assert.Equal(1, await db.EtaChanges.CountAsync(c => c.OrderLineId == lineId && c.ReasonCode == BacklogPortal.Domain.EtaReasonCode.Transport));
         Assert.Equal(1, await db.NotificationOutbox.CountAsync(e => e.OrderLineId == lineId));
     }
 
