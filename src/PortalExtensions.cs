@@ -4,9 +4,12 @@ using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
+using BacklogPortal.Integration;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
+using BacklogPortal.Products;
 using BacklogPortal.Staff;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -29,6 +32,9 @@ public static class PortalExtensions
         builder.AddBacklog();
         builder.AddOrders();
         builder.AddStaff();
+        builder.AddFulfilment();
+        builder.AddProducts();
+        builder.AddIntegration();
         return builder;
     }
 
@@ -50,6 +56,7 @@ public static class PortalExtensions
 
         app.UseRateLimiter();
         app.UseCircuitLimits();
+        app.UseIntegration();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -51,108 +51,26 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
-        if (resolved is null)
-        {
-            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
-        }
-
         var batchId = Guid.NewGuid();
-        var changes = db.OrderLines
-            .Where(resolved.Match)
-            .Where(LineRules.IsOpen)
-            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
-
         // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
         // transient fault runs all four statements again; a commit that landed although its answer was lost
         // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
         // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
-        var result = await db.Database.InTransactionAsync(ApplyAsync, CommittedAsync, cancellationToken);
+        var result = await db.Database.InTransactionAsync(async transaction =>
+        {
+            var applied = await ApplyAsync(db, request, now, batchId, cancellationToken);
+            if (applied.Outcome == EtaChangeOutcome.Changed)
+            {
+                // Past this point the change is made: a cancelled caller must not roll it back.
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            return applied;
+        }, CommittedAsync, cancellationToken);
         if (result.Outcome == EtaChangeOutcome.Changed)
         {
             outboxSignal.Notify();
-            logger.LogInformation(
-                "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
-                batchId, result.LinesChanged, result.CustomersAffected, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown",
-                request.ReasonCode, request.ChangedBy, request.Source);
         }
         return result;
-
-        async Task<EtaChangeResult> ApplyAsync(IDbContextTransaction transaction)
-        {
-            // 1. Claim the lines: bumping their version first locks exactly the rows that will change
-            //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
-            //    still the line's ETA when the final update runs, and a concurrent single-line editor
-            //    holding the old version gets a conflict instead of overwriting this change.
-            var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
-            if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
-            {
-                return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
-            }
-            if (claimed == 0)
-            {
-                return EtaChangeResult.NothingChanged();
-            }
-            // Counted on the claimed lines through the target's index, before the audit rows exist.
-            var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
-
-            // 2. The audit rows, derived from the claimed lines themselves.
-            using var auditSql = new SqlBuilder(db);
-            var sql = auditSql;
-            // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
-            var insertAudit = $"""
-                INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
-                SELECT l."Id", l."CustomerId", l."Eta",
-                       {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
-                       {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-                FROM "OrderLines" AS l
-                WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
-                """;
-            var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
-            if (audited != claimed)
-            {
-                return Conflict(claimed, audited);
-            }
-
-            // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
-            using var outboxSql = new SqlBuilder(db);
-            sql = outboxSql;
-            var insertOutbox = $"""
-                INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
-                SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
-                FROM "EtaChanges" AS c
-                WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-                """;
-            var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
-            if (queued != claimed)
-            {
-                return Conflict(claimed, queued);
-            }
-
-            // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-            var movesLater = DelayConsent.MovesLater(request.NewEta);
-            var updated = await changes.ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.Eta, request.NewEta)
-                .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-                .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
-                .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
-                .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
-                .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
-                cancellationToken);
-            if (updated != claimed)
-            {
-                return Conflict(claimed, updated);
-            }
-
-            // Past this point the change is made: a cancelled caller must not roll it back.
-            await transaction.CommitAsync(CancellationToken.None);
-            return EtaChangeResult.Changed(claimed, customers, batchId);
-        }
 
         async Task<(bool, EtaChangeResult)> CommittedAsync()
         {
@@ -161,6 +79,142 @@ public sealed class EtaChangeService(
             return lines == 0 ? (false, EtaChangeResult.NothingChanged())
                 : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
         }
+    }
+
+    /// <summary>
+    /// The same change inside the caller's open transaction, for writes that must commit together with
+    /// an ETA change (an order upsert, a moved release date). The caller commits only when every part
+    /// succeeded (a conflict or an invalid request here must roll the whole transaction back) and then
+    /// calls <see cref="OutboxSignal.Notify"/>.
+    /// </summary>
+    public async Task<EtaChangeResult> ChangeWithinAsync(PortalDbContext db, EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("ChangeWithinAsync runs inside the caller's transaction; begin one first.");
+        }
+        var now = clock.GetUtcNow();
+        var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
+        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, Guid.NewGuid(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The audit rows (reason <see cref="EtaReasonCode.InitialEstimate"/>, from "unknown" to the line's
+    /// ETA) of lines just created with an ETA, inside the caller's transaction. No outbox rows: the
+    /// customer has just placed the order and sees its dates; only later moves are news.
+    /// </summary>
+    public async Task<int> RecordInitialEstimatesAsync(
+        PortalDbContext db, int orderId, ChangeSource source, string changedBy, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Initial estimates are recorded inside the transaction that creates the lines.");
+        }
+        using var sql = new SqlBuilder(db);
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", NULL, l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), EtaReasonCode.InitialEstimate)},
+                   NULL,
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), changedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), clock.GetUtcNow())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), Guid.NewGuid())}
+            FROM "OrderLines" AS l
+            WHERE l."OrderId" = {sql.Value<OrderLine>(nameof(OrderLine.OrderId), orderId)} AND l."Eta" IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM "EtaChanges" AS c WHERE c."OrderLineId" = l."Id")
+            """;
+        return await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+    }
+
+    // Every statement of one change, in the caller's transaction; commits nothing.
+    private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, Guid batchId, CancellationToken cancellationToken)
+    {
+        // Clean state for each attempt of the execution strategy.
+        db.ChangeTracker.Clear();
+        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
+        if (resolved is null)
+        {
+            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
+        }
+        var changes = db.OrderLines
+            .Where(resolved.Match)
+            .Where(LineRules.IsOpen)
+            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
+
+        // 1. Claim the lines: bumping their version first locks exactly the rows that will change
+        //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
+        //    still the line's ETA when the final update runs, and a concurrent single-line editor
+        //    holding the old version gets a conflict instead of overwriting this change.
+        var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
+        {
+            return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
+        }
+        if (claimed == 0)
+        {
+            return EtaChangeResult.NothingChanged();
+        }
+        // Counted on the claimed lines through the target's index, before the audit rows exist.
+        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+
+        // 2. The audit rows, derived from the claimed lines themselves.
+        using var auditSql = new SqlBuilder(db);
+        var sql = auditSql;
+        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            FROM "OrderLines" AS l
+            WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
+            """;
+        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+        if (audited != claimed)
+        {
+            return Conflict(claimed, audited);
+        }
+
+        // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
+        using var outboxSql = new SqlBuilder(db);
+        sql = outboxSql;
+        var insertOutbox = $"""
+            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
+            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+            FROM "EtaChanges" AS c
+            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            """;
+        var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
+        if (queued != claimed)
+        {
+            return Conflict(claimed, queued);
+        }
+
+        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
+        var movesLater = DelayConsent.MovesLater(request.NewEta);
+        var updated = await changes.ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Eta, request.NewEta)
+            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
+            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
+            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
+            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
+            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
+            cancellationToken);
+        if (updated != claimed)
+        {
+            return Conflict(claimed, updated);
+        }
+
+        logger.LogInformation(
+            "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
+            batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
+        return EtaChangeResult.Changed(claimed, customers, batchId);
     }
 
     private EtaChangeResult Conflict(int claimed, int written)
@@ -233,6 +287,11 @@ public sealed class EtaChangeService(
                 return productId is { } product
                     ? new ResolvedTarget(l => l.ProductId == product, sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), product)}""", null)
                     : null;
+            case EtaChangeTarget.PreOrdersFollowingRelease { ProductId: var releasedProduct, ReleaseDate: var releaseDate }:
+                return new ResolvedTarget(
+                    l => l.ProductId == releasedProduct && l.Kind == BacklogKind.PreOrder && l.Eta == releaseDate,
+                    sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), releasedProduct)} AND l."Kind" = {(int)BacklogKind.PreOrder} AND l."Eta" = {sql.Value<OrderLine>(nameof(OrderLine.Eta), releaseDate)}""",
+                    null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown ETA change target.");
         }
