@@ -41,7 +41,15 @@ public sealed class EtaChangeService(
         return new EtaChangePreview(lineCount, customerCount);
     }
 
-    public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    public Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context
+        // (Data/UnitsOfWork); a commit that landed although its answer was lost is recognised by the batch's audit rows.
+        var batchId = Guid.NewGuid();
+        return dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+    }
+
+    private async Task<EtaChangeResult> ChangeOnceAsync(EtaChangeRequest request, Guid batchId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
@@ -57,110 +65,105 @@ public sealed class EtaChangeService(
             return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
         }
 
-        var batchId = Guid.NewGuid();
         var changes = db.OrderLines
             .Where(resolved.Match)
             .Where(EtaChangeRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(request.NewEta));
 
-        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
-        // transient fault runs all four statements again; a commit that landed although its answer was lost
-        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
-        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
-        var result = await db.Database.InTransactionAsync(ApplyAsync, CommittedAsync, cancellationToken);
-        if (result.Outcome == EtaChangeOutcome.Changed)
+        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
+        // statements below see no other writer at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // 1. Claim the lines: bumping their version first locks exactly the rows that will change
+        //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
+        //    still the line's ETA when the final update runs, and a concurrent single-line editor
+        //    holding the old version gets a conflict instead of overwriting this change.
+        var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
         {
-            outboxSignal.Notify();
-            logger.LogInformation(
-                "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
-                batchId, result.LinesChanged, result.CustomersAffected, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown",
-                request.ReasonCode, request.ChangedBy, request.Source);
+            return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
         }
-        return result;
-
-        async Task<EtaChangeResult> ApplyAsync(IDbContextTransaction transaction)
+        if (claimed == 0)
         {
-            // 1. Claim the lines: bumping their version first locks exactly the rows that will change
-            //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
-            //    still the line's ETA when the final update runs, and a concurrent single-line editor
-            //    holding the old version gets a conflict instead of overwriting this change.
-            var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
-            if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
-            {
-                return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
-            }
-            if (claimed == 0)
-            {
-                return EtaChangeResult.NothingChanged();
-            }
-            // Counted on the claimed lines through the target's index, before the audit rows exist.
-            var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+            return EtaChangeResult.NothingChanged();
+        }
+        // Counted on the claimed lines through the target's index, before the audit rows exist.
+        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
 
-            // 2. The audit rows, derived from the claimed lines themselves.
-            using var auditSql = new SqlBuilder(db);
-            var sql = auditSql;
-            // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
-            var insertAudit = $"""
-                INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
-                SELECT l."Id", l."CustomerId", l."Eta",
-                       {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
-                       {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
-                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
-                       {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-                FROM "OrderLines" AS l
-                WHERE {resolved.Sql(sql)} AND l."Status" IN ({(int)LineStatus.Open}, {(int)LineStatus.PartiallyShipped}) AND {DiffersFromSql(sql, request.NewEta)}
-                """;
-            var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
-            if (audited != claimed)
-            {
-                return Conflict(claimed, audited);
-            }
-
-            // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
-            using var outboxSql = new SqlBuilder(db);
-            sql = outboxSql;
-            var insertOutbox = $"""
-                INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
-                SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
-                FROM "EtaChanges" AS c
-                WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-                """;
-            var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
-            if (queued != claimed)
-            {
-                return Conflict(claimed, queued);
-            }
-
-            // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-            var movesLater = EtaChangeRules.MovesLater(request.NewEta);
-            var updated = await changes.ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.Eta, request.NewEta)
-                .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-                .SetProperty(l => l.ConsentRequired, EtaChangeRules.ConsentRequiredAfter(request.NewEta))
-                .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
-                .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
-                .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
-                cancellationToken);
-            if (updated != claimed)
-            {
-                return Conflict(claimed, updated);
-            }
-
-            // Past this point the change is made: a cancelled caller must not roll it back.
-            await transaction.CommitAsync(CancellationToken.None);
-            return EtaChangeResult.Changed(claimed, customers, batchId);
+        // 2. The audit rows, derived from the claimed lines themselves.
+        using var auditSql = new SqlBuilder(db);
+        var sql = auditSql;
+        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            FROM "OrderLines" AS l
+            WHERE {resolved.Sql(sql)} AND l."Status" IN ({(int)LineStatus.Open}, {(int)LineStatus.PartiallyShipped}) AND {DiffersFromSql(sql, request.NewEta)}
+            """;
+        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+        if (audited != claimed)
+        {
+            return Conflict(claimed, audited);
         }
 
-        async Task<(bool, EtaChangeResult)> CommittedAsync()
+        // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
+        using var outboxSql = new SqlBuilder(db);
+        sql = outboxSql;
+        var insertOutbox = $"""
+            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
+            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+            FROM "EtaChanges" AS c
+            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            """;
+        var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
+        if (queued != claimed)
         {
-            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
-            var lines = await audit.CountAsync(CancellationToken.None);
-            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
-                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
+            return Conflict(claimed, queued);
         }
+
+        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
+        var movesLater = EtaChangeRules.MovesLater(request.NewEta);
+        var updated = await changes.ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Eta, request.NewEta)
+            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
+            .SetProperty(l => l.ConsentRequired, EtaChangeRules.ConsentRequiredAfter(request.NewEta))
+            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
+            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
+            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
+            cancellationToken);
+        if (updated != claimed)
+        {
+            return Conflict(claimed, updated);
+        }
+
+        // Past this point the change is made: a cancelled caller must not roll it back.
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+
+        logger.LogInformation(
+            "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
+            batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
+        return EtaChangeResult.Changed(claimed, customers, batchId);
+    }
+
+    private async Task<(bool, EtaChangeResult)> CommittedAsync(Guid batchId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+        var lines = await audit.CountAsync();
+        if (lines == 0)
+        {
+            return (false, EtaChangeResult.NothingChanged());
+        }
+        outboxSignal.Notify();
+        return (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(), batchId));
     }
 
     private EtaChangeResult Conflict(int claimed, int written)
