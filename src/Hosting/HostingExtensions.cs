@@ -1,20 +1,26 @@
-using BacklogPortal.Components;
-using BacklogPortal.Components.Account;
-using BacklogPortal.Data.Demo;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
 
 namespace BacklogPortal.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>Blazor (Interactive Server), MudBlazor and the app-wide services every feature uses.</summary>
-    public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// What every feature builds on: <see cref="PortalOptions"/> (public address, data folder), the
+    /// clock, Blazor (Interactive Server) and MudBlazor, the security defaults and the circuit limits.
+    /// </summary>
+    public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PortalOptions>()
+            .BindConfiguration(PortalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<DemoDataSeeder>();
+        builder.AddSecurityDefaults();
+        builder.AddCircuitLimits();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
@@ -22,27 +28,18 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>The request pipeline: errors, static assets, sign-in limits, pages and endpoints.</summary>
-    public static WebApplication UsePortal(this WebApplication app)
+    /// <summary>
+    /// No server banner; cookies marked Secure whenever the request came over HTTPS (directly or, with
+    /// forwarded headers on, through a TLS proxy), so a plain-HTTP developer run still works.
+    /// </summary>
+    private static void AddSecurityDefaults(this IHostApplicationBuilder builder)
     {
-        if (app.Environment.IsDevelopment())
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.Configure<AntiforgeryOptions>(antiforgery =>
         {
-            app.UseMigrationsEndPoint();
-        }
-        else
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-
-        app.UseRateLimiter();
-        app.UseAntiforgery();
-
-        app.MapStaticAssets();
-        app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapAdditionalIdentityEndpoints();
-        return app;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.ConfigureApplicationCookie(cookie => cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     }
 }
