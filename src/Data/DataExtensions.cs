@@ -44,8 +44,8 @@ public static class DataExtensions
             options.UseSqlServer(SqlServerConnectionString(sp), sqlServer =>
             {
                 SqlServerMigrations(sqlServer);
-                // A failover, throttling or a dropped connection retries the statement, or the whole unit for
-                // explicit transactions (DatabaseTransactions), instead of failing the request or the dispatcher round.
+                // A failover, throttling or a dropped connection retries the statement, or the whole method for
+                // those that run a transaction (UnitsOfWork), instead of failing the request or the dispatcher round.
                 sqlServer.EnableRetryOnFailure();
             }));
         builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp => UsesSqlServer(sp)

@@ -41,7 +41,15 @@ public sealed class EtaChangeService(
         return new EtaChangePreview(lineCount, customerCount);
     }
 
-    public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    public Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context
+        // (Data/UnitsOfWork); a commit that landed although its answer was lost is recognised by the batch's audit rows.
+        var batchId = Guid.NewGuid();
+        return dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+    }
+
+    private async Task<EtaChangeResult> ChangeOnceAsync(EtaChangeRequest request, Guid batchId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
@@ -51,34 +59,32 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var batchId = Guid.NewGuid();
-        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
-        // transient fault runs all four statements again; a commit that landed although its answer was lost
-        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
-        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
-        var result = await db.Database.InTransactionAsync(async transaction =>
+        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
+        // statements below see no other writer at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await ApplyAsync(db, request, now, batchId, cancellationToken);
+        if (result.Outcome != EtaChangeOutcome.Changed)
         {
-            var applied = await ApplyAsync(db, request, now, batchId, cancellationToken);
-            if (applied.Outcome == EtaChangeOutcome.Changed)
-            {
-                // Past this point the change is made: a cancelled caller must not roll it back.
-                await transaction.CommitAsync(CancellationToken.None);
-            }
-            return applied;
-        }, CommittedAsync, cancellationToken);
-        if (result.Outcome == EtaChangeOutcome.Changed)
-        {
-            outboxSignal.Notify();
+            return result;
         }
-        return result;
 
-        async Task<(bool, EtaChangeResult)> CommittedAsync()
+        // Past this point the change is made: a cancelled caller must not roll it back.
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+        return result;
+    }
+
+    private async Task<(bool, EtaChangeResult)> CommittedAsync(Guid batchId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+        var lines = await audit.CountAsync();
+        if (lines == 0)
         {
-            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
-            var lines = await audit.CountAsync(CancellationToken.None);
-            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
-                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
+            return (false, EtaChangeResult.NothingChanged());
         }
+        outboxSignal.Notify();
+        return (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(), batchId));
     }
 
     /// <summary>
@@ -130,8 +136,6 @@ public sealed class EtaChangeService(
     // Every statement of one change, in the caller's transaction; commits nothing.
     private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, Guid batchId, CancellationToken cancellationToken)
     {
-        // Clean state for each attempt of the execution strategy.
-        db.ChangeTracker.Clear();
         var resolved = await ResolveAsync(db, request.Target, cancellationToken);
         if (resolved is null)
         {
