@@ -48,8 +48,15 @@ public static class IdentityExtensions
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddSingleton<IdentityEmailSender>();
+        services.AddSingleton<IEmailSender<ApplicationUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
         services.AddScoped<AccountEmails>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AccountEmailThrottle>();
+        services.AddOptions<AccountEmailLimitOptions>()
+            .BindConfiguration(AccountEmailLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.AddValidatedOptions<SignInRateLimitOptions>(SignInRateLimitOptions.SectionName);
         services.AddRateLimiter(limiter =>
