@@ -63,87 +63,104 @@ public sealed class EtaChangeService(
             .Where(LineRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(request.NewEta));
 
-        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
-        // statements below see no other writer at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // 1. Claim the lines: bumping their version first locks exactly the rows that will change
-        //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
-        //    still the line's ETA when the final update runs, and a concurrent single-line editor
-        //    holding the old version gets a conflict instead of overwriting this change.
-        var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
-        if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
+        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
+        // transient fault runs all four statements again; a commit that landed although its answer was lost
+        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
+        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
+        var result = await db.Database.InTransactionAsync(ApplyAsync, CommittedAsync, cancellationToken);
+        if (result.Outcome == EtaChangeOutcome.Changed)
         {
-            return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
+            outboxSignal.Notify();
+            logger.LogInformation(
+                "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
+                batchId, result.LinesChanged, result.CustomersAffected, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown",
+                request.ReasonCode, request.ChangedBy, request.Source);
         }
-        if (claimed == 0)
+        return result;
+
+        async Task<EtaChangeResult> ApplyAsync(IDbContextTransaction transaction)
         {
-            return EtaChangeResult.NothingChanged();
-        }
-        // Counted on the claimed lines through the target's index, before the audit rows exist.
-        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+            // 1. Claim the lines: bumping their version first locks exactly the rows that will change
+            //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
+            //    still the line's ETA when the final update runs, and a concurrent single-line editor
+            //    holding the old version gets a conflict instead of overwriting this change.
+            var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+            if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
+            {
+                return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
+            }
+            if (claimed == 0)
+            {
+                return EtaChangeResult.NothingChanged();
+            }
+            // Counted on the claimed lines through the target's index, before the audit rows exist.
+            var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
 
-        // 2. The audit rows, derived from the claimed lines themselves.
-        using var auditSql = new SqlBuilder(db);
-        var sql = auditSql;
-        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
-        var insertAudit = $"""
-            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
-            SELECT l."Id", l."CustomerId", l."Eta",
-                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
-                   {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-            FROM "OrderLines" AS l
-            WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
-            """;
-        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
-        if (audited != claimed)
+            // 2. The audit rows, derived from the claimed lines themselves.
+            using var auditSql = new SqlBuilder(db);
+            var sql = auditSql;
+            // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
+            var insertAudit = $"""
+                INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+                SELECT l."Id", l."CustomerId", l."Eta",
+                       {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
+                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
+                       {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
+                       {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
+                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
+                       {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
+                       {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+                FROM "OrderLines" AS l
+                WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
+                """;
+            var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+            if (audited != claimed)
+            {
+                return Conflict(claimed, audited);
+            }
+
+            // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change.
+            using var outboxSql = new SqlBuilder(db);
+            sql = outboxSql;
+            var insertOutbox = $"""
+                INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
+                SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+                FROM "EtaChanges" AS c
+                WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+                """;
+            var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
+            if (queued != claimed)
+            {
+                return Conflict(claimed, queued);
+            }
+
+            // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
+            var movesLater = DelayConsent.MovesLater(request.NewEta);
+            var updated = await changes.ExecuteUpdateAsync(s => s
+                .SetProperty(l => l.Eta, request.NewEta)
+                .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
+                .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
+                .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
+                .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
+                .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
+                cancellationToken);
+            if (updated != claimed)
+            {
+                return Conflict(claimed, updated);
+            }
+
+            // Past this point the change is made: a cancelled caller must not roll it back.
+            await transaction.CommitAsync(CancellationToken.None);
+            return EtaChangeResult.Changed(claimed, customers, batchId);
+        }
+
+        async Task<(bool, EtaChangeResult)> CommittedAsync()
         {
-            return Conflict(claimed, audited);
+            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+            var lines = await audit.CountAsync(CancellationToken.None);
+            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
+                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
         }
-
-        // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change.
-        using var outboxSql = new SqlBuilder(db);
-        sql = outboxSql;
-        var insertOutbox = $"""
-            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
-            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
-            FROM "EtaChanges" AS c
-            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-            """;
-        var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
-        if (queued != claimed)
-        {
-            return Conflict(claimed, queued);
-        }
-
-        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-        var movesLater = DelayConsent.MovesLater(request.NewEta);
-        var updated = await changes.ExecuteUpdateAsync(s => s
-            .SetProperty(l => l.Eta, request.NewEta)
-            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
-            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
-            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
-            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
-            cancellationToken);
-        if (updated != claimed)
-        {
-            return Conflict(claimed, updated);
-        }
-
-        // Past this point the change is made: a cancelled caller must not roll it back.
-        await transaction.CommitAsync(CancellationToken.None);
-        outboxSignal.Notify();
-
-        logger.LogInformation(
-            "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
-            batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
-        return EtaChangeResult.Changed(claimed, customers, batchId);
     }
 
     private EtaChangeResult Conflict(int claimed, int written)

@@ -109,54 +109,56 @@ internal sealed class OutcomeRecorder
     {
         using var db = dbFactory.CreateDbContext();
         NotificationDispatcher.WaitInsideSqlite(db);
-        using var transaction = db.Database.BeginTransaction();
-
-        // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
-        var sent = batch.OfType<Sent>().ToList();
-        foreach (var chunk in sent.Chunk(DatabaseLimits.MaxIdsPerStatement))
+        // Runs again from the start on a transient SQL Server fault (DatabaseTransactions); every statement is guarded.
+        db.Database.InTransaction(transaction =>
         {
-            var ids = chunk.Select(s => s.Id).ToArray();
-            var at = chunk.Max(s => s.At);
-            db.Notifications
-                .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
-                .ExecuteUpdate(s => s
-                    .SetProperty(n => n.Status, NotificationStatus.Sent)
-                    .SetProperty(n => n.SentAt, at)
-                    .SetProperty(n => n.LastAttemptAt, at)
-                    .SetProperty(n => n.Attempts, n => n.Attempts + 1)
-                    .SetProperty(n => n.LastError, (string?)null)
-                    .SetProperty(n => n.LeaseOwner, (string?)null)
-                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-
-        // Failures and give-backs only touch an email while this round still holds its claim.
-        foreach (var failed in batch.OfType<Failed>())
-        {
-            Claimed(db, failed.Id).ExecuteUpdate(s => s
-                .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
-                .SetProperty(n => n.Attempts, failed.Attempts)
-                .SetProperty(n => n.LastAttemptAt, failed.At)
-                .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
-                .SetProperty(n => n.LastError, failed.Error)
-                .SetProperty(n => n.LeaseOwner, (string?)null)
-                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-        // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
-        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
-        {
-            foreach (var chunk in reason.Chunk(DatabaseLimits.MaxIdsPerStatement))
+            // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
+            var sent = batch.OfType<Sent>().ToList();
+            foreach (var chunk in sent.Chunk(DatabaseLimits.MaxIdsPerStatement))
             {
-                var ids = chunk.Select(r => r.Id).ToArray();
-                var error = reason.Key;
+                var ids = chunk.Select(s => s.Id).ToArray();
+                var at = chunk.Max(s => s.At);
                 db.Notifications
-                    .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+                    .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
                     .ExecuteUpdate(s => s
-                        .SetProperty(n => n.LastError, n => error ?? n.LastError)
+                        .SetProperty(n => n.Status, NotificationStatus.Sent)
+                        .SetProperty(n => n.SentAt, at)
+                        .SetProperty(n => n.LastAttemptAt, at)
+                        .SetProperty(n => n.Attempts, n => n.Attempts + 1)
+                        .SetProperty(n => n.LastError, (string?)null)
                         .SetProperty(n => n.LeaseOwner, (string?)null)
                         .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
             }
-        }
-        transaction.Commit();
+
+            // Failures and give-backs only touch an email while this round still holds its claim.
+            foreach (var failed in batch.OfType<Failed>())
+            {
+                Claimed(db, failed.Id).ExecuteUpdate(s => s
+                    .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
+                    .SetProperty(n => n.Attempts, failed.Attempts)
+                    .SetProperty(n => n.LastAttemptAt, failed.At)
+                    .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
+                    .SetProperty(n => n.LastError, failed.Error)
+                    .SetProperty(n => n.LeaseOwner, (string?)null)
+                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+            }
+            // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
+            foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
+            {
+                foreach (var chunk in reason.Chunk(DatabaseLimits.MaxIdsPerStatement))
+                {
+                    var ids = chunk.Select(r => r.Id).ToArray();
+                    var error = reason.Key;
+                    db.Notifications
+                        .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+                        .ExecuteUpdate(s => s
+                            .SetProperty(n => n.LastError, n => error ?? n.LastError)
+                            .SetProperty(n => n.LeaseOwner, (string?)null)
+                            .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+                }
+            }
+            transaction.Commit();
+        });
     }
 
     private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>
