@@ -185,7 +185,7 @@ public sealed class EtaChangeService(
             return Conflict(claimed, audited);
         }
 
-        // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
+        // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change.
         using var outboxSql = new SqlBuilder(db);
         sql = outboxSql;
         var insertOutbox = $"""
