@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff;
 
@@ -114,6 +116,112 @@ public sealed record StaffLinesFilter
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// The lines these filters select, as one translatable query: the lines page and every dashboard
+    /// drill-down read the same definition of each key.
+    /// </summary>
+    public IQueryable<OrderLine> Apply(IQueryable<OrderLine> lines, PortalDbContext db, DateOnly today)
+    {
+        lines = (Status ?? StaffLineStatusFilter.Open) switch
+        {
+            StaffLineStatusFilter.Open => lines.Where(l => l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped),
+            StaffLineStatusFilter.PartiallyShipped => lines.Where(l => l.Status == LineStatus.PartiallyShipped),
+            StaffLineStatusFilter.Shipped => lines.Where(l => l.Status == LineStatus.Shipped),
+            StaffLineStatusFilter.Cancelled => lines.Where(l => l.Status == LineStatus.Cancelled),
+            StaffLineStatusFilter.Answered => lines.Where(l => l.CustomerResponse != CustomerResponse.None),
+            _ => lines,
+        };
+        if (Customer is { } customer)
+        {
+            var customerIds = db.Customers.Where(c => c.Number == customer).Select(c => c.Id);
+            lines = lines.Where(l => customerIds.Contains(l.CustomerId));
+        }
+        if (Order is { } order)
+        {
+            var orderIds = db.Orders.Where(o => o.OrderNumber == order).Select(o => o.Id);
+            lines = lines.Where(l => orderIds.Contains(l.OrderId));
+        }
+        if (Sku is { } sku)
+        {
+            var productIds = db.Products.Where(p => p.Sku == sku).Select(p => p.Id);
+            lines = lines.Where(l => productIds.Contains(l.ProductId));
+        }
+        if (Kind is { } kind)
+        {
+            lines = lines.Where(l => l.Kind == kind);
+        }
+        if (Overdue)
+        {
+            lines = lines.Where(l => (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped) && l.Eta != null && l.Eta < today);
+        }
+        if (AwaitingDecision)
+        {
+            lines = lines.Where(l => (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped)
+                && l.ConsentRequired && l.CustomerResponse == CustomerResponse.None);
+        }
+        if (EtaFrom is { } etaFrom)
+        {
+            lines = lines.Where(l => l.Eta >= etaFrom);
+        }
+        if (EtaTo is { } etaTo)
+        {
+            lines = lines.Where(l => l.Eta <= etaTo);
+        }
+        if (AgeFrom is { } ageFrom)
+        {
+            var orderedOnOrBefore = today.AddDays(-ageFrom);
+            lines = lines.Where(l => l.Order!.OrderDate <= orderedOnOrBefore);
+        }
+        if (AgeTo is { } ageTo)
+        {
+            var orderedOnOrAfter = today.AddDays(-ageTo);
+            lines = lines.Where(l => l.Order!.OrderDate >= orderedOnOrAfter);
+        }
+        if (SlipFrom is { } slipFrom)
+        {
+            lines = lines.Where(l => l.PromisedDate != null && l.Eta != null && l.Eta >= l.PromisedDate.Value.AddDays(slipFrom));
+        }
+        if (Q is { } q)
+        {
+            var pattern = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            lines = lines.Where(l => EF.Functions.Like(l.Order!.OrderNumber, pattern, "\\")
+                || EF.Functions.Like(l.Product!.Sku, pattern, "\\")
+                || EF.Functions.Like(l.Product!.Name, pattern, "\\")
+                || db.Customers.Any(c => c.Id == l.CustomerId && EF.Functions.Like(c.Name, pattern, "\\")));
+        }
+        if (Answer is { } answer)
+        {
+            lines = lines.Where(l => l.CustomerResponse == answer);
+        }
+        if (AnsweredFrom is { } answeredFrom)
+        {
+            var since = StartOfUtcDay(answeredFrom);
+            lines = lines.Where(l => l.CustomerRespondedAt >= since);
+        }
+        if (Source is not null || ChangedFrom is not null || ChangedTo is not null)
+        {
+            var changes = db.EtaChanges.AsQueryable();
+            if (Source is { } source)
+            {
+                changes = changes.Where(c => c.Source == source);
+            }
+            if (ChangedFrom is { } changedFrom)
+            {
+                var since = StartOfUtcDay(changedFrom);
+                changes = changes.Where(c => c.ChangedAt >= since);
+            }
+            if (ChangedTo is { } changedTo)
+            {
+                var before = StartOfUtcDay(changedTo.AddDays(1));
+                changes = changes.Where(c => c.ChangedAt < before);
+            }
+            lines = lines.Where(l => changes.Any(c => c.OrderLineId == l.Id));
+        }
+        return lines;
+    }
+
+    public static DateTimeOffset StartOfUtcDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Reads a query string (with or without the leading <c>?</c>); unknown keys and values that do not parse are ignored.</summary>
     public static StaffLinesFilter Parse(string? query)
