@@ -126,6 +126,11 @@ public static class EtaChangeRules
         ? line => line.Eta != null && line.Eta < eta
         : line => line.Eta != null;
 
+    /// <summary>The line gets a date earlier than its current one, or a date where it had none.</summary>
+    public static Expression<Func<OrderLine, bool>> MovesEarlier(DateOnly? newEta) => newEta is { } eta
+        ? line => line.Eta == null || line.Eta > eta
+        : line => false;
+
     internal static Expression<Func<OrderLine, bool>> IsOpen =>
         line => line.Status == LineStatus.Open || line.Status == LineStatus.PartiallyShipped;
 

@@ -16,6 +16,7 @@ namespace BacklogPortal.Components.Account;
 internal sealed class AccountEmails(
     UserManager<ApplicationUser> userManager,
     IEmailSender<ApplicationUser> emailSender,
+    IdentityEmailSender invitations,
     IOptions<PortalOptions> portal)
 {
     public async Task SendEmailConfirmationAsync(ApplicationUser user, string email, string? returnUrl = null)
@@ -47,6 +48,17 @@ internal sealed class AccountEmails(
         var token = await userManager.GeneratePasswordResetTokenAsync(user);
         var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
         await emailSender.SendPasswordResetLinkAsync(user, email, HtmlEncoder.Default.Encode(link));
+    }
+
+    /// <summary>
+    /// An invitation: the password reset flow sets the invited user's first password, so the link
+    /// proves the address and nothing secret travels by email.
+    /// </summary>
+    public async Task SendInvitationAsync(ApplicationUser user, string email, string invitedAs)
+    {
+        var token = await userManager.GeneratePasswordResetTokenAsync(user);
+        var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
+        await invitations.SendInvitationLinkAsync(email, invitedAs, HtmlEncoder.Default.Encode(link));
     }
 
     /// <summary>Identity's tokens contain '+', '/' and '='; the pages decode them from base64url.</summary>

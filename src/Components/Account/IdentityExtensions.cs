@@ -36,6 +36,11 @@ public static class IdentityExtensions
             cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.Cookie.Name = "BacklogPortal.Auth";
         });
+        // How long a disabled or changed account may keep using a cookie or a live circuit: every
+        // request re-reads the user's security stamp after this long, and so does every circuit.
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1))
+            .BindConfiguration("Identity:SecurityStamp");
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Customer, policy => policy.RequireRole(Roles.Customer).RequireClaim(PortalClaims.CustomerId))
             .AddPolicy(Policies.Staff, policy => policy.RequireRole(Roles.Staff, Roles.Admin))
@@ -48,7 +53,8 @@ public static class IdentityExtensions
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddSingleton<IdentityEmailSender>();
+        services.AddSingleton<IEmailSender<ApplicationUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
         services.AddScoped<AccountEmails>();
 
         services.AddOptions<SignInRateLimitOptions>()

@@ -9,69 +9,66 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
 {
     public const int MaxPageSize = 200;
 
-    public async Task<StaffLinesPage> GetOpenLinesAsync(StaffLinesFilter filter, CancellationToken cancellationToken = default)
+    public async Task<StaffLinesResult> GetLinesAsync(StaffLinesFilter filter, StaffLinesPaging paging, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-        var lines = db.OrderLines.AsNoTracking()
-            .Where(l => l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped);
-        if (filter.Kind is { } kind)
-        {
-            lines = lines.Where(l => l.Kind == kind);
-        }
-        if (filter.OverdueOnly)
-        {
-            lines = lines.Where(l => l.Eta != null && l.Eta < today);
-        }
-        if (filter.AwaitingConsentOnly)
-        {
-            lines = lines.Where(l => l.ConsentRequired && l.CustomerResponse == CustomerResponse.None);
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Sku))
-        {
-            var sku = filter.Sku.Trim();
-            lines = lines.Where(l => l.Product!.Sku.Contains(sku));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Customer))
-        {
-            var customer = filter.Customer.Trim();
-            var customerIds = db.Customers.Where(c => c.Name.Contains(customer) || c.Number.Contains(customer)).Select(c => c.Id);
-            lines = lines.Where(l => customerIds.Contains(l.CustomerId));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Order))
-        {
-            var order = filter.Order.Trim();
-            lines = lines.Where(l => l.Order!.OrderNumber.Contains(order));
-        }
+        var lines = filter.Apply(db.OrderLines.AsNoTracking(), db, today);
 
         var total = await lines.CountAsync(cancellationToken);
-        var pageSize = Math.Clamp(filter.PageSize, 1, MaxPageSize);
-        var rows = await (
-                from l in Sort(lines, filter.Sort, filter.Descending).Skip(Math.Max(filter.Page, 0) * pageSize).Take(pageSize)
-                join c in db.Customers on l.CustomerId equals c.Id
-                select new StaffLine(
-                    l.Id,
-                    l.Version,
-                    c.Name,
-                    c.Number,
-                    l.Order!.OrderNumber,
-                    l.LineNumber,
-                    l.Product!.Sku,
-                    l.Product.Name,
-                    l.Kind,
-                    l.QuantityOrdered,
-                    l.QuantityShipped,
-                    l.QuantityCancelled,
-                    l.PromisedDate,
-                    l.Eta,
-                    l.EtaChangeCount,
-                    l.Status,
-                    l.ConsentRequired,
-                    l.CustomerResponse))
+        var pageSize = Math.Clamp(paging.PageSize, 1, MaxPageSize);
+        // The page's ids first on the lines table, then the rows with their order, product and customer.
+        var pageIds = await Sort(lines, paging.Sort, paging.Descending)
+            .Skip(Math.Max(paging.Page, 0) * pageSize)
+            .Take(pageSize)
+            .Select(l => l.Id)
             .ToListAsync(cancellationToken);
+        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => pageIds.Contains(l.Id))).ToListAsync(cancellationToken);
+        var order = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        return new StaffLinesResult([.. rows.OrderBy(r => order[r.LineId])], total, today);
+    }
 
-        return new StaffLinesPage(rows, total, today);
+    /// <summary>The lines of <paramref name="lineIds"/> as staff see them (e.g. a selection re-read before an action).</summary>
+    public async Task<IReadOnlyList<StaffLine>> GetByIdsAsync(IReadOnlyCollection<int> lineIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = lineIds.ToArray();
+        return await Rows(db, db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).OrderBy(l => l.LineId).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<StaffLine> Rows(PortalDbContext db, IQueryable<OrderLine> lines) =>
+        from l in lines
+        join c in db.Customers on l.CustomerId equals c.Id
+        select new StaffLine(
+            l.Id,
+            l.Version,
+            c.Name,
+            c.Number,
+            l.Order!.OrderNumber,
+            l.LineNumber,
+            l.Product!.Sku,
+            l.Product.Name,
+            l.Kind,
+            l.QuantityOrdered,
+            l.QuantityShipped,
+            l.QuantityCancelled,
+            l.PromisedDate,
+            l.Eta,
+            l.EtaChangeCount,
+            l.Status,
+            l.ConsentRequired,
+            l.CustomerResponse);
+
+    /// <summary>Customers whose name or number contains the text: the customer filter's picker.</summary>
+    public async Task<IReadOnlyList<CustomerOption>> SearchCustomersAsync(string? text, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var customers = db.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            customers = customers.Where(TextSearch.AnyContains<Customer>(text, c => c.Name, c => c.Number));
+        }
+        return await customers.OrderBy(c => c.Name).Take(limit).Select(c => new CustomerOption(c.Number, c.Name)).ToListAsync(cancellationToken);
     }
 
     /// <summary>Products whose SKU or name contains the text, with their open line counts: the bulk change's SKU picker.</summary>
@@ -81,8 +78,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
         var products = db.Products.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var search = text.Trim();
-            products = products.Where(p => p.Sku.Contains(search) || p.Name.Contains(search));
+            products = products.Where(TextSearch.AnyContains<Product>(text, p => p.Sku, p => p.Name));
         }
         return await products
             .OrderBy(p => p.Sku)
@@ -90,7 +86,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
             .Select(p => new SkuOption(
                 p.Sku,
                 p.Name,
-                db.OrderLines.Count(l => l.ProductId == p.Id && (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped))))
+                db.OrderLines.Where(LineRules.IsOpen).Count(l => l.ProductId == p.Id)))
             .ToListAsync(cancellationToken);
     }
 
@@ -123,19 +119,10 @@ public enum StaffLinesSort
     Moved,
 }
 
-public sealed record StaffLinesFilter(
-    int Page = 0,
-    int PageSize = 50,
-    StaffLinesSort Sort = StaffLinesSort.Eta,
-    bool Descending = false,
-    string? Customer = null,
-    string? Sku = null,
-    string? Order = null,
-    BacklogKind? Kind = null,
-    bool OverdueOnly = false,
-    bool AwaitingConsentOnly = false);
+/// <summary>Which page of the filtered lines, in which order; not part of the shareable filter.</summary>
+public sealed record StaffLinesPaging(int Page = 0, int PageSize = 50, StaffLinesSort Sort = StaffLinesSort.Eta, bool Descending = false);
 
-public sealed record StaffLinesPage(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
+public sealed record StaffLinesResult(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
 
 public sealed record StaffLine(
     int LineId,
@@ -157,14 +144,19 @@ public sealed record StaffLine(
     bool ConsentRequired,
     CustomerResponse CustomerResponse)
 {
-    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
+    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => LineFigures.IsOverdue(Eta, today);
+    public bool IsOverdueOn(DateOnly today) => LineRules.IsOpenStatus(Status) && LineRules.IsOverdue(Eta, today);
 
-    public bool AwaitsConsent => ConsentRequired && CustomerResponse == CustomerResponse.None;
+    public bool AwaitsConsent => LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse);
+}
+
+public sealed record CustomerOption(string Number, string Name)
+{
+    public override string ToString() => $"{Name} ({Number})";
 }
 
 public sealed record SkuOption(string Sku, string ProductName, int OpenLines)

@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using BacklogPortal.Components.Account;
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Staff.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Staff.Lines;
+
+/// <summary>
+/// Everything that happened to one order line, newest first: ETA changes (who, source, old → new,
+/// reason), the customer's answer, and every email about the line.
+/// </summary>
+public sealed class StaffLineHistory(IDbContextFactory<PortalDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock)
+{
+    public async Task<LineHistory?> GetAsync(ClaimsPrincipal user, int lineId, CancellationToken cancellationToken = default)
+    {
+        await StaffAccess.EnsureAsync(authorization, user, Policies.Staff);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var line = await db.OrderLines.AsNoTracking()
+            .Where(l => l.Id == lineId)
+            .Select(l => new LineHistory(
+                l.Id,
+                l.Version,
+                l.Order!.OrderNumber,
+                l.Order.OrderDate,
+                l.LineNumber,
+                l.Order.Customer!.Name,
+                l.Order.Customer.Number,
+                l.Product!.Sku,
+                l.Product.Name,
+                l.Kind,
+                l.QuantityOrdered,
+                l.QuantityShipped,
+                l.QuantityCancelled,
+                l.PromisedDate,
+                l.Eta,
+                l.Status,
+                l.ConsentRequired,
+                l.CustomerResponse,
+                DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+                new List<LineEvent>()))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (line is null)
+        {
+            return null;
+        }
+
+        var events = new List<LineEvent>();
+        var changes = await db.EtaChanges.AsNoTracking()
+            .Where(c => c.OrderLineId == lineId)
+            .Select(c => new { c.ChangedAt, c.OldEta, c.NewEta, c.ReasonCode, c.ReasonText, c.Source, c.ChangedBy })
+            .ToListAsync(cancellationToken);
+        events.AddRange(changes.Select(c => new LineEvent(
+            c.ChangedAt,
+            LineEventKind.EtaChanged,
+            $"ETA {DateFormat.Eta(c.OldEta)} → {DateFormat.Eta(c.NewEta)}",
+            string.IsNullOrEmpty(c.ReasonText) ? EtaReasonLabels.Label(c.ReasonCode) : $"{EtaReasonLabels.Label(c.ReasonCode)}: {c.ReasonText}",
+            $"{c.ChangedBy} ({SourceLabel(c.Source)})",
+            null)));
+
+        var answer = await db.OrderLines.AsNoTracking()
+            .Where(l => l.Id == lineId && l.CustomerRespondedAt != null)
+            .Select(l => new { l.CustomerResponse, l.CustomerRespondedAt, l.CustomerRespondedBy })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (answer is { CustomerRespondedAt: { } answeredAt } && answer.CustomerResponse != CustomerResponse.None)
+        {
+            events.Add(new LineEvent(
+                answeredAt,
+                LineEventKind.CustomerAnswer,
+                answer.CustomerResponse == CustomerResponse.AcceptedNewDate ? "Customer accepted the new date" : "Customer cancelled the open quantity",
+                null,
+                answer.CustomerRespondedBy,
+                null));
+        }
+
+        var emails = await db.NotificationOutbox.AsNoTracking()
+            .Where(o => o.OrderLineId == lineId && o.NotificationId != null)
+            .Join(db.Notifications, o => o.NotificationId, n => (long?)n.Id, (o, n) => new { n.Id, n.Subject, n.ToAddress, n.Status, n.CreatedAt, n.SentAt })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        events.AddRange(emails.Select(n => new LineEvent(
+            n.SentAt ?? n.CreatedAt,
+            LineEventKind.Email,
+            $"Email {EmailStatus(n.Status)}: {n.Subject}",
+            null,
+            n.ToAddress,
+            n.Id)));
+
+        line.Events.AddRange(events.OrderByDescending(e => e.At).ThenBy(e => e.Kind));
+        return line;
+    }
+
+    public static string SourceLabel(ChangeSource source) => source switch
+    {
+        ChangeSource.Staff => "staff",
+        ChangeSource.Import => "import",
+        ChangeSource.Api => "ERP API",
+        _ => "system",
+    };
+
+    private static string EmailStatus(NotificationStatus status) => status switch
+    {
+        NotificationStatus.Sent => "sent",
+        NotificationStatus.Failed => "failed",
+        NotificationStatus.Retrying => "retrying",
+        _ => "pending",
+    };
+}
+
+public sealed record LineHistory(
+    int LineId,
+    long Version,
+    string OrderNumber,
+    DateOnly OrderDate,
+    int LineNumber,
+    string CustomerName,
+    string CustomerNumber,
+    string Sku,
+    string ProductName,
+    BacklogKind Kind,
+    int QuantityOrdered,
+    int QuantityShipped,
+    int QuantityCancelled,
+    DateOnly? PromisedDate,
+    DateOnly? Eta,
+    LineStatus Status,
+    bool ConsentRequired,
+    CustomerResponse CustomerResponse,
+    DateOnly Today,
+    List<LineEvent> Events)
+{
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+
+    public bool IsOpen => LineRules.IsOpenStatus(Status);
+}
+
+public enum LineEventKind
+{
+    EtaChanged,
+    CustomerAnswer,
+    Shipment,
+    Cancellation,
+    Email,
+}
+
+/// <param name="NotificationId">For emails: the record on <c>/staff/notifications</c>.</param>
+public sealed record LineEvent(DateTimeOffset At, LineEventKind Kind, string Title, string? Detail, string? Who, long? NotificationId);
