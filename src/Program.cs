@@ -3,9 +3,12 @@ using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
+using BacklogPortal.Integration;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
+using BacklogPortal.Products;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +20,9 @@ builder.AddPortalUi();
 builder.AddBacklog();
 builder.AddEtaChanges();
 builder.AddOrders();
+builder.AddFulfilment();
+builder.AddProducts();
+builder.AddIntegration();
 
 var app = builder.Build();
 

@@ -21,6 +21,10 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<NotificationOutboxEntry> NotificationOutbox => Set<NotificationOutboxEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<LineShipment> LineShipments => Set<LineShipment>();
+    public DbSet<LineCancellation> LineCancellations => Set<LineCancellation>();
+    public DbSet<IntegrationEvent> IntegrationEvents => Set<IntegrationEvent>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

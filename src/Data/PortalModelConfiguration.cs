@@ -133,3 +133,58 @@ internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClien
         client.HasIndex(c => c.KeyHash).IsUnique();
     }
 }
+
+internal sealed class LineShipmentConfiguration : IEntityTypeConfiguration<LineShipment>
+{
+    public void Configure(EntityTypeBuilder<LineShipment> shipment)
+    {
+        shipment.HasOne(s => s.OrderLine).WithMany().HasForeignKey(s => s.OrderLineId).OnDelete(DeleteBehavior.Cascade);
+        shipment.HasIndex(s => s.OrderLineId);
+        shipment.HasIndex(s => new { s.CustomerId, s.RecordedAt });
+        shipment.Property(s => s.Carrier).HasMaxLength(100);
+        shipment.Property(s => s.TrackingNumber).HasMaxLength(100);
+        shipment.Property(s => s.RecordedBy).HasMaxLength(256);
+    }
+}
+
+internal sealed class LineCancellationConfiguration : IEntityTypeConfiguration<LineCancellation>
+{
+    public void Configure(EntityTypeBuilder<LineCancellation> cancellation)
+    {
+        cancellation.HasOne(c => c.OrderLine).WithMany().HasForeignKey(c => c.OrderLineId).OnDelete(DeleteBehavior.Cascade);
+        cancellation.HasIndex(c => c.OrderLineId);
+        cancellation.Property(c => c.Reason).HasMaxLength(500);
+        cancellation.Property(c => c.RecordedBy).HasMaxLength(256);
+    }
+}
+
+internal sealed class IntegrationEventConfiguration : IEntityTypeConfiguration<IntegrationEvent>
+{
+    public void Configure(EntityTypeBuilder<IntegrationEvent> feed)
+    {
+        // The sequence is assigned by the writer under the write lock (gap-free, commit order), never by the database.
+        feed.HasKey(e => e.Sequence);
+        feed.Property(e => e.Sequence).ValueGeneratedNever();
+        feed.Property(e => e.CustomerNumber).HasMaxLength(40);
+        feed.Property(e => e.OrderNumber).HasMaxLength(40);
+        feed.Property(e => e.Sku).HasMaxLength(64);
+        feed.Property(e => e.Carrier).HasMaxLength(100);
+        feed.Property(e => e.TrackingNumber).HasMaxLength(100);
+        feed.Property(e => e.Reason).HasMaxLength(500);
+        feed.Property(e => e.By).HasMaxLength(256);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
+    {
+        record.Property(r => r.Key).HasMaxLength(200);
+        record.Property(r => r.RequestHash).HasMaxLength(64);
+        record.Property(r => r.ContentType).HasMaxLength(200);
+        record.Property(r => r.Location).HasMaxLength(2000);
+        record.HasIndex(r => new { r.ApiClientId, r.Key }).IsUnique();
+        record.HasIndex(r => r.CreatedAt);
+        record.HasOne<ApiClient>().WithMany().HasForeignKey(r => r.ApiClientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

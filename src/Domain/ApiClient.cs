@@ -13,6 +13,9 @@ public class ApiClient
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When the key last opened the API (updated at most once a minute per key and instance).</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 public static class ApiKeys

@@ -50,4 +50,7 @@ public enum ChangeSource
     Import = 1,
     Api = 2,
     System = 3,
+
+    /// <summary>A customer user in the portal (answers to delays).</summary>
+    Customer = 4,
 }

@@ -22,11 +22,16 @@ public abstract record EtaChangeTarget
 
     public static EtaChangeTarget ForSku(string sku) => new OpenLinesOfSku(sku);
 
+    /// <summary>The product's open pre-order lines whose ETA is still its (old) release date: they follow a moved release.</summary>
+    public static EtaChangeTarget FollowingRelease(int productId, DateOnly releaseDate) => new PreOrdersFollowingRelease(productId, releaseDate);
+
     public sealed record SelectedLines(IReadOnlyList<LineVersion> Lines) : EtaChangeTarget;
 
     public sealed record OpenLinesOfOrder(string OrderNumber) : EtaChangeTarget;
 
     public sealed record OpenLinesOfSku(string Sku) : EtaChangeTarget;
+
+    public sealed record PreOrdersFollowingRelease(int ProductId, DateOnly ReleaseDate) : EtaChangeTarget;
 }
 
 /// <summary>A line and its optimistic-concurrency token as last read.</summary>

@@ -85,6 +85,70 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
+        // statements below see no other writer at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await ApplyAsync(db, request, now, cancellationToken);
+        if (result.Outcome != EtaChangeOutcome.Changed)
+        {
+            return result;
+        }
+
+        // Past this point the change is made: a cancelled caller must not roll it back.
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+        return result;
+    }
+
+    /// <summary>
+    /// The same change inside the caller's open transaction, for writes that must commit together with
+    /// an ETA change (an order upsert, a moved release date). The caller commits only when every part
+    /// succeeded (a conflict or an invalid request here must roll the whole transaction back) and then
+    /// calls <see cref="OutboxSignal.Notify"/>.
+    /// </summary>
+    public async Task<EtaChangeResult> ChangeWithinAsync(PortalDbContext db, EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("ChangeWithinAsync runs inside the caller's transaction; begin one first.");
+        }
+        var now = clock.GetUtcNow();
+        var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
+        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The audit rows (reason <see cref="EtaReasonCode.InitialEstimate"/>, from "unknown" to the line's
+    /// ETA) of lines just created with an ETA, inside the caller's transaction. No outbox rows: the
+    /// customer has just placed the order and sees its dates; only later moves are news.
+    /// </summary>
+    public async Task<int> RecordInitialEstimatesAsync(
+        PortalDbContext db, int orderId, ChangeSource source, string changedBy, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Initial estimates are recorded inside the transaction that creates the lines.");
+        }
+        using var sql = new SqlBuilder(db);
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", NULL, l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), EtaReasonCode.InitialEstimate)},
+                   NULL,
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), changedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), clock.GetUtcNow())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), Guid.NewGuid())}
+            FROM "OrderLines" AS l
+            WHERE l."OrderId" = {sql.Value<OrderLine>(nameof(OrderLine.OrderId), orderId)} AND l."Eta" IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM "EtaChanges" AS c WHERE c."OrderLineId" = l."Id")
+            """;
+        return await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+    }
+
+    // Every statement of one change, in the caller's transaction; commits nothing.
+    private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var resolved = await ResolveAsync(db, request.Target, cancellationToken);
         if (resolved is null)
         {
@@ -96,10 +160,6 @@ public sealed class EtaChangeService(
             .Where(resolved.Match)
             .Where(EtaChangeRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(request.NewEta));
-
-        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
-        // statements below see no other writer at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // 1. Claim the lines: bumping their version first locks exactly the rows that will change
         //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
@@ -169,10 +229,6 @@ public sealed class EtaChangeService(
         {
             return Conflict(claimed, updated);
         }
-
-        // Past this point the change is made: a cancelled caller must not roll it back.
-        await transaction.CommitAsync(CancellationToken.None);
-        outboxSignal.Notify();
 
         logger.LogInformation(
             "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
@@ -250,6 +306,11 @@ public sealed class EtaChangeService(
                 return productId is { } product
                     ? new ResolvedTarget(l => l.ProductId == product, sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), product)}""", null)
                     : null;
+            case EtaChangeTarget.PreOrdersFollowingRelease { ProductId: var releasedProduct, ReleaseDate: var releaseDate }:
+                return new ResolvedTarget(
+                    l => l.ProductId == releasedProduct && l.Kind == BacklogKind.PreOrder && l.Eta == releaseDate,
+                    sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), releasedProduct)} AND l."Kind" = {(int)BacklogKind.PreOrder} AND l."Eta" = {sql.Value<OrderLine>(nameof(OrderLine.Eta), releaseDate)}""",
+                    null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown ETA change target.");
         }

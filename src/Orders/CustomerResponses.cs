@@ -1,6 +1,7 @@
 using System.Globalization;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Integration.Events;
 using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Orders;
@@ -47,7 +48,11 @@ public sealed class CustomerResponses(
         var today = DateOnly.FromDateTime(now.UtcDateTime);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // The answer and its entry in the ERP's events feed commit together: a cancellation the ERP
+        // never hears of would still be shipped.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var line = db.OrderLines.Where(l => l.Id == lineId && l.CustomerId == customerId && l.Version == version);
+        var openBefore = await line.Select(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).FirstOrDefaultAsync(cancellationToken);
         var updated = response == CustomerResponse.AcceptedNewDate
             ? await line.Where(CustomerResponseRules.CanAccept).ExecuteUpdateAsync(s => s
                 // ConsentRequired stays true: together with the answer it records that consent was asked for and given.
@@ -66,6 +71,14 @@ public sealed class CustomerResponses(
 
         if (updated == 1)
         {
+            await EventFeed.AppendAsync(db, new LineEvent(
+                lineId,
+                response == CustomerResponse.AcceptedNewDate ? IntegrationEventType.NewDateAccepted : IntegrationEventType.CancelledByCustomer,
+                ChangeSource.Customer,
+                by,
+                now,
+                Quantity: response == CustomerResponse.CancelledOpenQuantity ? openBefore : null), cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
             logger.LogInformation("Customer {CustomerId} answered line {LineId}: {Response} by {RespondedBy}", customerId, lineId, response, by);
             return new ResponseResult(ResponseOutcome.Recorded, response == CustomerResponse.AcceptedNewDate
                 ? "Thank you: you accepted the new date. We ship as soon as the goods are ready."

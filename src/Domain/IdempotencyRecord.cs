@@ -1,0 +1,28 @@
+namespace BacklogPortal.Domain;
+
+/// <summary>
+/// The first response to an API request sent with an <c>Idempotency-Key</c> header, per key and
+/// client: a retry with the same key and body gets it back instead of applying the request again.
+/// </summary>
+public class IdempotencyRecord
+{
+    public long Id { get; set; }
+
+    public int ApiClientId { get; set; }
+
+    public required string Key { get; set; }
+
+    /// <summary>SHA-256 (hex) of method, path and body: the same key with another request is refused.</summary>
+    public required string RequestHash { get; set; }
+
+    /// <summary>Null while the first request is still running.</summary>
+    public int? StatusCode { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public byte[]? ResponseBody { get; set; }
+
+    public string? Location { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
