@@ -9,6 +9,7 @@ using BacklogPortal.Integration;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
+using BacklogPortal.Staff;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ builder.AddOrders();
 builder.AddFulfilment();
 builder.AddProducts();
 builder.AddIntegration();
+builder.AddStaff();
 
 var app = builder.Build();
 

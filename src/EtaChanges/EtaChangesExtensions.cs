@@ -1,14 +1,11 @@
-using BacklogPortal.Staff.Lines;
-
 namespace BacklogPortal.EtaChanges;
 
 public static class EtaChangesExtensions
 {
-    /// <summary>The ETA write path and the staff lines workspace that drives it.</summary>
+    /// <summary>The ETA write path.</summary>
     public static IHostApplicationBuilder AddEtaChanges(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<EtaChangeService>();
-        builder.Services.AddSingleton<StaffBacklogQuery>();
         return builder;
     }
 }

@@ -30,14 +30,13 @@ public sealed class UserAdministration(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var staffRoleIds = db.Roles.Where(r => r.Name == Roles.Staff || r.Name == Roles.Admin).Select(r => r.Id);
         var staffUserIds = db.UserRoles.Where(ur => staffRoleIds.Contains(ur.RoleId)).Select(ur => ur.UserId);
-        return await db.Users.AsNoTracking()
+        var rows = await db.Users.AsNoTracking()
             .Where(u => u.CustomerId == null && !staffUserIds.Contains(u.Id))
             .OrderBy(u => u.Email)
             .Take(ListLimit)
             .Select(u => new { u.Id, u.Email, u.UserName, u.DisplayName, u.EmailConfirmed, u.LockoutEnd })
-            .ToListAsync(cancellationToken) is var rows
-            ? [.. (await rows).Select(u => new AccountRow(u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, u.EmailConfirmed, IsDisabled(u.LockoutEnd), null, null, ""))]
-            : [];
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(u => new AccountRow(u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, u.EmailConfirmed, IsDisabled(u.LockoutEnd), null, null, ""))];
     }
 
     /// <summary>Users linked to a customer account, optionally only those of one customer.</summary>
@@ -50,13 +49,12 @@ public sealed class UserAdministration(
         {
             users = users.Where(TextSearch.AnyContains<ApplicationUser>(search, u => u.Email!, u => u.Customer!.Name, u => u.Customer!.Number));
         }
-        return await users
+        var rows = await users
             .OrderBy(u => u.Customer!.Name).ThenBy(u => u.Email)
             .Take(ListLimit)
             .Select(u => new { u.Id, u.Email, u.UserName, u.DisplayName, u.EmailConfirmed, u.LockoutEnd, u.Customer!.Number, u.Customer.Name })
-            .ToListAsync(cancellationToken) is var rows
-            ? [.. (await rows).Select(u => new AccountRow(u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, u.EmailConfirmed, IsDisabled(u.LockoutEnd), u.Number, u.Name, ""))]
-            : [];
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(u => new AccountRow(u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, u.EmailConfirmed, IsDisabled(u.LockoutEnd), u.Number, u.Name, ""))];
     }
 
     /// <summary>Customer accounts by name, number or the email domain of their users or notification address.</summary>
@@ -233,9 +231,9 @@ public sealed class UserAdministration(
         }
         // Roles live in the cookie: a new stamp makes every session pick up the new roles (or sign in again).
         result = await users.UpdateSecurityStampAsync(user);
-        return result.Succeeded ? AdminResult.Done($"{user.Email} now has the roles {Roles(staff, isAdmin)}.") : AdminResult.Failed(Describe(result));
+        return result.Succeeded ? AdminResult.Done($"{user.Email} now has the roles {RoleNames(staff, isAdmin)}.") : AdminResult.Failed(Describe(result));
 
-        static string Roles(bool staff, bool isAdmin) => string.Join(" and ", new[] { staff ? "Staff" : null, isAdmin ? "Admin" : null }.OfType<string>());
+        static string RoleNames(bool staff, bool isAdmin) => string.Join(" and ", new[] { staff ? "Staff" : null, isAdmin ? "Admin" : null }.OfType<string>());
     }
 
     /// <summary>

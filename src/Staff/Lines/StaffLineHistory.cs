@@ -41,21 +41,21 @@ public sealed class StaffLineHistory(IDbContextFactory<PortalDbContext> dbFactor
                 l.ConsentRequired,
                 l.CustomerResponse,
                 DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                new List<LineEvent>()))
+                new List<LineHistoryEvent>()))
             .SingleOrDefaultAsync(cancellationToken);
         if (line is null)
         {
             return null;
         }
 
-        var events = new List<LineEvent>();
+        var events = new List<LineHistoryEvent>();
         var changes = await db.EtaChanges.AsNoTracking()
             .Where(c => c.OrderLineId == lineId)
             .Select(c => new { c.ChangedAt, c.OldEta, c.NewEta, c.ReasonCode, c.ReasonText, c.Source, c.ChangedBy })
             .ToListAsync(cancellationToken);
-        events.AddRange(changes.Select(c => new LineEvent(
+        events.AddRange(changes.Select(c => new LineHistoryEvent(
             c.ChangedAt,
-            LineEventKind.EtaChanged,
+            LineHistoryEventKind.EtaChanged,
             $"ETA {DateFormat.Eta(c.OldEta)} → {DateFormat.Eta(c.NewEta)}",
             string.IsNullOrEmpty(c.ReasonText) ? EtaReasonLabels.Label(c.ReasonCode) : $"{EtaReasonLabels.Label(c.ReasonCode)}: {c.ReasonText}",
             $"{c.ChangedBy} ({SourceLabel(c.Source)})",
@@ -67,23 +67,47 @@ public sealed class StaffLineHistory(IDbContextFactory<PortalDbContext> dbFactor
             .SingleOrDefaultAsync(cancellationToken);
         if (answer is { CustomerRespondedAt: { } answeredAt } && answer.CustomerResponse != CustomerResponse.None)
         {
-            events.Add(new LineEvent(
+            events.Add(new LineHistoryEvent(
                 answeredAt,
-                LineEventKind.CustomerAnswer,
+                LineHistoryEventKind.CustomerAnswer,
                 answer.CustomerResponse == CustomerResponse.AcceptedNewDate ? "Customer accepted the new date" : "Customer cancelled the open quantity",
                 null,
                 answer.CustomerRespondedBy,
                 null));
         }
 
+        var shipments = await db.LineShipments.AsNoTracking()
+            .Where(s => s.OrderLineId == lineId)
+            .Select(s => new { s.RecordedAt, s.Quantity, s.ShippedOn, s.Carrier, s.TrackingNumber, s.RecordedBy, s.Source })
+            .ToListAsync(cancellationToken);
+        events.AddRange(shipments.Select(s => new LineHistoryEvent(
+            s.RecordedAt,
+            LineHistoryEventKind.Shipment,
+            $"{s.Quantity} shipped on {DateFormat.Short(s.ShippedOn)}",
+            s.Carrier is null && s.TrackingNumber is null ? null : $"{s.Carrier ?? "Carrier not given"}{(s.TrackingNumber is null ? "" : $", tracking {s.TrackingNumber}")}",
+            $"{s.RecordedBy} ({SourceLabel(s.Source)})",
+            null)));
+
+        var cancellations = await db.LineCancellations.AsNoTracking()
+            .Where(c => c.OrderLineId == lineId)
+            .Select(c => new { c.RecordedAt, c.Quantity, c.Reason, c.RecordedBy, c.Source })
+            .ToListAsync(cancellationToken);
+        events.AddRange(cancellations.Select(c => new LineHistoryEvent(
+            c.RecordedAt,
+            LineHistoryEventKind.Cancellation,
+            $"{c.Quantity} cancelled",
+            c.Reason,
+            $"{c.RecordedBy} ({SourceLabel(c.Source)})",
+            null)));
+
         var emails = await db.NotificationOutbox.AsNoTracking()
             .Where(o => o.OrderLineId == lineId && o.NotificationId != null)
             .Join(db.Notifications, o => o.NotificationId, n => (long?)n.Id, (o, n) => new { n.Id, n.Subject, n.ToAddress, n.Status, n.CreatedAt, n.SentAt })
             .Distinct()
             .ToListAsync(cancellationToken);
-        events.AddRange(emails.Select(n => new LineEvent(
+        events.AddRange(emails.Select(n => new LineHistoryEvent(
             n.SentAt ?? n.CreatedAt,
-            LineEventKind.Email,
+            LineHistoryEventKind.Email,
             $"Email {EmailStatus(n.Status)}: {n.Subject}",
             null,
             n.ToAddress,
@@ -130,14 +154,14 @@ public sealed record LineHistory(
     bool ConsentRequired,
     CustomerResponse CustomerResponse,
     DateOnly Today,
-    List<LineEvent> Events)
+    List<LineHistoryEvent> Events)
 {
     public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     public bool IsOpen => LineRules.IsOpenStatus(Status);
 }
 
-public enum LineEventKind
+public enum LineHistoryEventKind
 {
     EtaChanged,
     CustomerAnswer,
@@ -147,4 +171,4 @@ public enum LineEventKind
 }
 
 /// <param name="NotificationId">For emails: the record on <c>/staff/notifications</c>.</param>
-public sealed record LineEvent(DateTimeOffset At, LineEventKind Kind, string Title, string? Detail, string? Who, long? NotificationId);
+public sealed record LineHistoryEvent(DateTimeOffset At, LineHistoryEventKind Kind, string Title, string? Detail, string? Who, long? NotificationId);
