@@ -1,33 +1,9 @@
-using BacklogPortal.Backlog;
-using BacklogPortal.Components.Account;
-using BacklogPortal.Data;
-using BacklogPortal.Email;
-using BacklogPortal.EtaChanges;
-using BacklogPortal.Fulfilment;
-using BacklogPortal.Hosting;
-using BacklogPortal.Integration;
-using BacklogPortal.Notifications;
-using BacklogPortal.Orders;
-using BacklogPortal.Products;
-using BacklogPortal.Staff;
+using BacklogPortal;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddData();
-builder.AddEmail();
-builder.AddNotifications();
-builder.AddPortalIdentity();
-builder.AddPortalUi();
-builder.AddBacklog();
-builder.AddEtaChanges();
-builder.AddOrders();
-builder.AddFulfilment();
-builder.AddProducts();
-builder.AddIntegration();
-builder.AddStaff();
+builder.AddPortal();
 
 var app = builder.Build();
-
 app.UsePortal();
 app.Run();
 

@@ -35,7 +35,7 @@ public sealed class EtaChangeService(
         {
             return new EtaChangePreview(0, 0);
         }
-        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(EtaChangeRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
+        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(LineRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
         var lineCount = await lines.CountAsync(cancellationToken);
         var customerCount = lineCount == 0 ? 0 : await lines.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
         return new EtaChangePreview(lineCount, customerCount);
@@ -55,19 +55,19 @@ public sealed class EtaChangeService(
         {
             return new EtaChangeImpact(0, 0, 0, 0, 0, []);
         }
-        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(EtaChangeRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
+        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(LineRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
         var lineCount = await lines.CountAsync(cancellationToken);
         if (lineCount == 0)
         {
             return new EtaChangeImpact(0, 0, 0, 0, 0, []);
         }
         var customers = await lines.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
-        var later = lines.Where(EtaChangeRules.MovesLater(newEta));
+        var later = lines.Where(DelayConsent.MovesLater(newEta));
         var laterCount = await later.CountAsync(cancellationToken);
         // A later date resets an earlier answer, so every later line needing consent will ask again;
         // an earlier one keeps the customer's answer.
-        var decisions = await later.Where(EtaChangeRules.ConsentRequiredAfter(newEta)).CountAsync(cancellationToken)
-            + await lines.Where(EtaChangeRules.MovesEarlier(newEta)).Where(EtaChangeRules.ConsentRequiredAfter(newEta))
+        var decisions = await later.Where(DelayConsent.RequiredAfter(newEta)).CountAsync(cancellationToken)
+            + await lines.Where(DelayConsent.MovesEarlier(newEta)).Where(DelayConsent.RequiredAfter(newEta))
                 .Where(l => l.CustomerResponse == CustomerResponse.None).CountAsync(cancellationToken);
         var ids = await lines.OrderBy(l => l.OrderId).ThenBy(l => l.LineNumber)
             .Skip(Math.Max(page, 0) * Math.Max(pageSize, 1)).Take(Math.Max(pageSize, 1))
@@ -158,7 +158,7 @@ public sealed class EtaChangeService(
         var batchId = Guid.NewGuid();
         var changes = db.OrderLines
             .Where(resolved.Match)
-            .Where(EtaChangeRules.IsOpen)
+            .Where(LineRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(request.NewEta));
 
         // 1. Claim the lines: bumping their version first locks exactly the rows that will change
@@ -192,7 +192,7 @@ public sealed class EtaChangeService(
                    {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
                    {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
             FROM "OrderLines" AS l
-            WHERE {resolved.Sql(sql)} AND l."Status" IN ({(int)LineStatus.Open}, {(int)LineStatus.PartiallyShipped}) AND {DiffersFromSql(sql, request.NewEta)}
+            WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
             """;
         var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
         if (audited != claimed)
@@ -216,11 +216,11 @@ public sealed class EtaChangeService(
         }
 
         // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-        var movesLater = EtaChangeRules.MovesLater(request.NewEta);
+        var movesLater = DelayConsent.MovesLater(request.NewEta);
         var updated = await changes.ExecuteUpdateAsync(s => s
             .SetProperty(l => l.Eta, request.NewEta)
             .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-            .SetProperty(l => l.ConsentRequired, EtaChangeRules.ConsentRequiredAfter(request.NewEta))
+            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
             .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
             .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
             .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
@@ -254,7 +254,7 @@ public sealed class EtaChangeService(
             .Where(l => ids.Contains(l.Id))
             .Select(l => new OrderLine { Id = l.Id, Version = l.Version, Status = l.Status, Eta = l.Eta })
             .ToDictionaryAsync(l => l.Id, cancellationToken);
-        var isOpen = EtaChangeRules.IsOpen.Compile();
+        var isOpen = LineRules.IsOpen.Compile();
         var differs = EtaChangeRules.DiffersFrom(newEta).Compile();
         return expected.All(seen => current.TryGetValue(seen.LineId, out var line)
             && line.Version == (isOpen(line) && differs(line) ? seen.Version + 1 : seen.Version));

@@ -40,7 +40,7 @@ public sealed record FulfilmentError(string Field, string Message);
 /// <summary>The line after the change: what the caller shows or answers.</summary>
 public sealed record LineQuantities(int Ordered, int Shipped, int Cancelled, LineStatus Status, long Version)
 {
-    public int Open => LineFigures.OpenQuantity(Ordered, Shipped, Cancelled);
+    public int Open => LineRules.OpenQuantity(Ordered, Shipped, Cancelled);
 }
 
 public sealed record FulfilmentResult(

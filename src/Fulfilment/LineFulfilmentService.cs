@@ -187,7 +187,7 @@ public sealed class LineFulfilmentService(
         {
             return FulfilmentResult.ConflictOn(ConflictMessage);
         }
-        var open = LineFigures.OpenQuantity(current.QuantityOrdered, current.QuantityShipped, current.QuantityCancelled);
+        var open = LineRules.OpenQuantity(current.QuantityOrdered, current.QuantityShipped, current.QuantityCancelled);
         return current.Status is LineStatus.Shipped or LineStatus.Cancelled || open == 0
             ? FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"The line is {current.Status.ToString().ToLowerInvariant()}: nothing is open to {(verb == Verb.Ship ? "ship" : "cancel")}."))
             : FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"Only {open:N0} of the line are open; {quantity:N0} cannot be {(verb == Verb.Ship ? "shipped" : "cancelled")}."));

@@ -71,9 +71,9 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
     [Fact]
     public void TheCompiledRuleAgreesWithTheDatabaseCases()
     {
-        var rule = EtaChangeRules.ConsentRequiredAfter(Promised.AddDays(31)).Compile();
+        var rule = DelayConsent.RequiredAfter(Promised.AddDays(31)).Compile();
 
         Assert.True(rule(new OrderLine { PromisedDate = Promised, Eta = Promised }));
-        Assert.False(EtaChangeRules.ConsentRequiredAfter(Promised.AddDays(30)).Compile()(new OrderLine { PromisedDate = Promised, Eta = Promised }));
+        Assert.False(DelayConsent.RequiredAfter(Promised.AddDays(30)).Compile()(new OrderLine { PromisedDate = Promised, Eta = Promised }));
     }
 }

@@ -61,7 +61,20 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
         Assert.All(northwind.Lines, l => Assert.Equal("Northwind Traders", l.CustomerName));
         Assert.All(keyboards.Lines, l => Assert.Equal("KB-MX-210", l.Sku));
         Assert.All(overdue.Lines, l => Assert.True(l.IsOverdueOn(overdue.Today)));
-        Assert.All(all.Lines, l => Assert.Contains(l.Status, new[] { Domain.LineStatus.Open, Domain.LineStatus.PartiallyShipped }));
+        Assert.All(all.Lines, l => Assert.Contains(l.Status, new[] { BacklogPortal.Domain.LineStatus.Open, BacklogPortal.Domain.LineStatus.PartiallyShipped }));
         Assert.Equal(keyboards.TotalCount, Assert.Single(skus).OpenLines);
+    }
+
+    [Fact]
+    public async Task StaffSearchIgnoresCase()
+    {
+        var query = factory.Services.GetRequiredService<StaffBacklogQuery>();
+
+        var typed = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "northwind", Sku: "kb-mx", PageSize: 200));
+        var exact = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", Sku: "KB-MX", PageSize: 200));
+
+        Assert.NotEqual(0, exact.TotalCount);
+        Assert.Equal(exact.Lines.Select(l => l.LineId), typed.Lines.Select(l => l.LineId));
+        Assert.Equal(await query.SearchSkusAsync("KB-MX"), await query.SearchSkusAsync("kb-mx"));
     }
 }
