@@ -33,7 +33,8 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = lineIds.ToArray();
-        return await Rows(db, db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).OrderBy(l => l.LineId).ToListAsync(cancellationToken);
+        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(l => l.LineId)];
     }
 
     private static IQueryable<StaffLine> Rows(PortalDbContext db, IQueryable<OrderLine> lines) =>

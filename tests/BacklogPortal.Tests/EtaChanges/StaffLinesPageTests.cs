@@ -1,5 +1,6 @@
 using System.Net;
 using BacklogPortal.Data.Demo;
+using BacklogPortal.Staff;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("All open lines", html);
+        Assert.Contains("staff-lines-grid", html);
         Assert.Contains("Change ETA for a SKU", html);
     }
 
@@ -49,32 +50,39 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
     public async Task StaffQueryFiltersAcrossCustomersBySkuCustomerAndOverdue()
     {
         var query = factory.Services.GetRequiredService<StaffBacklogQuery>();
+        var page = new StaffLinesPaging(PageSize: 200);
 
-        var all = await query.GetOpenLinesAsync(new StaffLinesFilter(PageSize: 200));
-        var northwind = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", PageSize: 200));
-        var keyboards = await query.GetOpenLinesAsync(new StaffLinesFilter(Sku: "KB-MX-210", PageSize: 200));
-        var overdue = await query.GetOpenLinesAsync(new StaffLinesFilter(OverdueOnly: true, PageSize: 200));
+        var all = await query.GetLinesAsync(new StaffLinesFilter(), page);
+        var northwind = await query.GetLinesAsync(new StaffLinesFilter { Customer = "C-1001" }, page);
+        var keyboards = await query.GetLinesAsync(new StaffLinesFilter { Sku = "KB-MX-210" }, page);
+        var overdue = await query.GetLinesAsync(new StaffLinesFilter { Overdue = true }, page);
         var skus = await query.SearchSkusAsync("KB-MX");
 
         Assert.True(all.Lines.Select(l => l.CustomerName).Distinct().Count() > 1);
         Assert.NotEmpty(northwind.Lines);
         Assert.All(northwind.Lines, l => Assert.Equal("Northwind Traders", l.CustomerName));
+        Assert.NotEmpty(keyboards.Lines);
         Assert.All(keyboards.Lines, l => Assert.Equal("KB-MX-210", l.Sku));
+        Assert.NotEmpty(overdue.Lines);
         Assert.All(overdue.Lines, l => Assert.True(l.IsOverdueOn(overdue.Today)));
         Assert.All(all.Lines, l => Assert.Contains(l.Status, new[] { BacklogPortal.Domain.LineStatus.Open, BacklogPortal.Domain.LineStatus.PartiallyShipped }));
         Assert.Equal(keyboards.TotalCount, Assert.Single(skus).OpenLines);
     }
 
     [Fact]
-    public async Task StaffSearchIgnoresCase()
+    public async Task StaffSearchIgnoresCaseAndFindsTheSameLinesAsTheCustomerFilter()
     {
         var query = factory.Services.GetRequiredService<StaffBacklogQuery>();
+        var page = new StaffLinesPaging(PageSize: 200);
 
-        var typed = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "northwind", Sku: "kb-mx", PageSize: 200));
-        var exact = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", Sku: "KB-MX", PageSize: 200));
+        var lower = await query.GetLinesAsync(new StaffLinesFilter { Q = "northwind" }, page);
+        var upper = await query.GetLinesAsync(new StaffLinesFilter { Q = "NORTHWIND TRADERS" }, page);
+        var byCustomer = await query.GetLinesAsync(new StaffLinesFilter { Customer = "C-1001" }, page);
 
-        Assert.NotEqual(0, exact.TotalCount);
-        Assert.Equal(exact.Lines.Select(l => l.LineId), typed.Lines.Select(l => l.LineId));
+        Assert.NotEqual(0, byCustomer.TotalCount);
+        Assert.Equal(byCustomer.TotalCount, lower.TotalCount);
+        Assert.Equal(byCustomer.Lines.Select(l => l.LineId).Order(), lower.Lines.Select(l => l.LineId).Order());
+        Assert.Equal(lower.TotalCount, upper.TotalCount);
         Assert.Equal(await query.SearchSkusAsync("KB-MX"), await query.SearchSkusAsync("kb-mx"));
     }
 }
