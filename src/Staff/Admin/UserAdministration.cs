@@ -79,80 +79,68 @@ public sealed class UserAdministration(
     public async Task<AdminResult> LinkAsync(ClaimsPrincipal admin, string userId, string customerNumber)
     {
         await RequireAdminAsync(admin);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        if (await IsStaffAsync(users, user))
-        {
-            return AdminResult.Failed($"{user.Email} is staff; staff accounts are not linked to customers.");
-        }
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Number == customerNumber.Trim());
-        if (customer is null)
-        {
-            return AdminResult.Failed($"There is no customer {customerNumber}.");
-        }
-        user.CustomerId = customer.Id;
-        var result = await users.UpdateAsync(user);
-        if (result.Succeeded && !await users.IsInRoleAsync(user, Roles.Customer))
-        {
-            result = await users.AddToRoleAsync(user, Roles.Customer);
-        }
-        if (!result.Succeeded)
-        {
-            return AdminResult.Failed(Describe(result));
-        }
-        logger.LogInformation("{Admin} linked user {User} to customer {Customer}", admin.Identity?.Name, user.Email, customer.Number);
-        return AdminResult.Done($"{user.Email} now belongs to {customer.Name} and sees its backlog.");
+            if (await IsStaffAsync(users, user))
+            {
+                return AdminResult.Failed($"{user.Email} is staff; staff accounts are not linked to customers.");
+            }
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Number == customerNumber.Trim());
+            if (customer is null)
+            {
+                return AdminResult.Failed($"There is no customer {customerNumber}.");
+            }
+            user.CustomerId = customer.Id;
+            var result = await users.UpdateAsync(user);
+            if (result.Succeeded && !await users.IsInRoleAsync(user, Roles.Customer))
+            {
+                result = await users.AddToRoleAsync(user, Roles.Customer);
+            }
+            if (!result.Succeeded)
+            {
+                return AdminResult.Failed(Describe(result));
+            }
+            logger.LogInformation("{Admin} linked user {User} to customer {Customer}", admin.Identity?.Name, user.Email, customer.Number);
+            return AdminResult.Done($"{user.Email} now belongs to {customer.Name} and sees its backlog.");
+        });
     }
 
     /// <summary>Removes a user from their customer account: they lose the customer's backlog within the revalidation interval.</summary>
     public async Task<AdminResult> UnlinkAsync(ClaimsPrincipal admin, string userId)
     {
         await RequireAdminAsync(admin);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        user.CustomerId = null;
-        var result = await users.UpdateAsync(user);
-        if (result.Succeeded && await users.IsInRoleAsync(user, Roles.Customer))
-        {
-            result = await users.RemoveFromRoleAsync(user, Roles.Customer);
-        }
-        if (result.Succeeded)
-        {
-            // Ends their cookie and live circuits: they no longer belong to the customer.
-            result = await users.UpdateSecurityStampAsync(user);
-        }
-        return result.Succeeded ? AdminResult.Done($"{user.Email} no longer belongs to a customer account.") : AdminResult.Failed(Describe(result));
+            user.CustomerId = null;
+            var result = await users.UpdateAsync(user);
+            if (result.Succeeded && await users.IsInRoleAsync(user, Roles.Customer))
+            {
+                result = await users.RemoveFromRoleAsync(user, Roles.Customer);
+            }
+            if (result.Succeeded)
+            {
+                // Ends their cookie and live circuits: they no longer belong to the customer.
+                result = await users.UpdateSecurityStampAsync(user);
+            }
+            return result.Succeeded ? AdminResult.Done($"{user.Email} no longer belongs to a customer account.") : AdminResult.Failed(Describe(result));
+        });
     }
 
     /// <summary>Rejects a registration nobody can place: the unlinked account is deleted.</summary>
     public async Task<AdminResult> RejectAsync(ClaimsPrincipal admin, string userId)
     {
         await RequireAdminAsync(admin);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        if (user.CustomerId is not null || await IsStaffAsync(users, user))
-        {
-            return AdminResult.Failed($"{user.Email} is linked or staff; only unlinked registrations can be rejected.");
-        }
-        var result = await users.DeleteAsync(user);
-        logger.LogInformation("{Admin} rejected the registration of {User}", admin.Identity?.Name, user.Email);
-        return result.Succeeded ? AdminResult.Done($"The registration of {user.Email} was rejected and deleted.") : AdminResult.Failed(Describe(result));
+            if (user.CustomerId is not null || await IsStaffAsync(users, user))
+            {
+                return AdminResult.Failed($"{user.Email} is linked or staff; only unlinked registrations can be rejected.");
+            }
+            var result = await users.DeleteAsync(user);
+            logger.LogInformation("{Admin} rejected the registration of {User}", admin.Identity?.Name, user.Email);
+            return result.Succeeded ? AdminResult.Done($"The registration of {user.Email} was rejected and deleted.") : AdminResult.Failed(Describe(result));
+        });
     }
 
     /// <summary>Invites a contact of a customer: an account linked to the customer, without a password until they choose one from the email.</summary>
@@ -197,43 +185,39 @@ public sealed class UserAdministration(
         {
             return AdminResult.Failed("A staff user needs the Staff or the Admin role; disable the account instead.");
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        if (IsSelf(admin, user) && !isAdmin)
-        {
-            return AdminResult.Failed("You cannot take the Admin role away from yourself.");
-        }
-        if (user.CustomerId is not null)
-        {
-            return AdminResult.Failed($"{user.Email} belongs to a customer; unlink it before giving it staff roles.");
-        }
-        var result = IdentityResult.Success;
-        foreach (var (role, wanted) in new[] { (Roles.Staff, staff), (Roles.Admin, isAdmin) })
-        {
-            var has = await users.IsInRoleAsync(user, role);
-            if (wanted && !has)
+            if (IsSelf(admin, user) && !isAdmin)
             {
-                result = await users.AddToRoleAsync(user, role);
+                return AdminResult.Failed("You cannot take the Admin role away from yourself.");
             }
-            else if (!wanted && has)
+            if (user.CustomerId is not null)
             {
-                result = await users.RemoveFromRoleAsync(user, role);
+                return AdminResult.Failed($"{user.Email} belongs to a customer; unlink it before giving it staff roles.");
             }
-            if (!result.Succeeded)
+            var result = IdentityResult.Success;
+            foreach (var (role, wanted) in new[] { (Roles.Staff, staff), (Roles.Admin, isAdmin) })
             {
-                return AdminResult.Failed(Describe(result));
+                var has = await users.IsInRoleAsync(user, role);
+                if (wanted && !has)
+                {
+                    result = await users.AddToRoleAsync(user, role);
+                }
+                else if (!wanted && has)
+                {
+                    result = await users.RemoveFromRoleAsync(user, role);
+                }
+                if (!result.Succeeded)
+                {
+                    return AdminResult.Failed(Describe(result));
+                }
             }
-        }
-        // Roles live in the cookie: a new stamp makes every session pick up the new roles (or sign in again).
-        result = await users.UpdateSecurityStampAsync(user);
-        return result.Succeeded ? AdminResult.Done($"{user.Email} now has the roles {RoleNames(staff, isAdmin)}.") : AdminResult.Failed(Describe(result));
+            // Roles live in the cookie: a new stamp makes every session pick up the new roles (or sign in again).
+            result = await users.UpdateSecurityStampAsync(user);
+            return result.Succeeded ? AdminResult.Done($"{user.Email} now has the roles {RoleNames(staff, isAdmin)}.") : AdminResult.Failed(Describe(result));
 
-        static string RoleNames(bool staff, bool isAdmin) => string.Join(" and ", new[] { staff ? "Staff" : null, isAdmin ? "Admin" : null }.OfType<string>());
+            static string RoleNames(bool staff, bool isAdmin) => string.Join(" and ", new[] { staff ? "Staff" : null, isAdmin ? "Admin" : null }.OfType<string>());
+        });
     }
 
     /// <summary>
@@ -243,46 +227,46 @@ public sealed class UserAdministration(
     public async Task<AdminResult> DisableAsync(ClaimsPrincipal admin, string userId)
     {
         await RequireAdminAsync(admin);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        if (IsSelf(admin, user))
-        {
-            return AdminResult.Failed("You cannot disable your own account.");
-        }
-        var result = await users.SetLockoutEnabledAsync(user, true);
-        if (result.Succeeded)
-        {
-            result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-        }
-        if (result.Succeeded)
-        {
-            result = await users.UpdateSecurityStampAsync(user);
-        }
-        logger.LogInformation("{Admin} disabled the account {User}", admin.Identity?.Name, user.Email);
-        return result.Succeeded ? AdminResult.Done($"{user.Email} is disabled and will be signed out within a minute.") : AdminResult.Failed(Describe(result));
+            if (IsSelf(admin, user))
+            {
+                return AdminResult.Failed("You cannot disable your own account.");
+            }
+            var result = await users.SetLockoutEnabledAsync(user, true);
+            if (result.Succeeded)
+            {
+                result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            }
+            if (result.Succeeded)
+            {
+                result = await users.UpdateSecurityStampAsync(user);
+            }
+            logger.LogInformation("{Admin} disabled the account {User}", admin.Identity?.Name, user.Email);
+            return result.Succeeded ? AdminResult.Done($"{user.Email} is disabled and will be signed out within a minute.") : AdminResult.Failed(Describe(result));
+        });
     }
 
     public async Task<AdminResult> EnableAsync(ClaimsPrincipal admin, string userId)
     {
         await RequireAdminAsync(admin);
+        return await WithUserAsync(userId, async (users, user) =>
+        {
+            var result = await users.SetLockoutEndDateAsync(user, null);
+            if (result.Succeeded)
+            {
+                result = await users.ResetAccessFailedCountAsync(user);
+            }
+            return result.Succeeded ? AdminResult.Done($"{user.Email} can sign in again.") : AdminResult.Failed(Describe(result));
+        });
+    }
+
+    // Identity's UserManager from a scope of its own, and the user, or the message that they are gone.
+    private async Task<AdminResult> WithUserAsync(string userId, Func<UserManager<ApplicationUser>, ApplicationUser, Task<AdminResult>> action)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return AdminResult.Failed("That user no longer exists.");
-        }
-        var result = await users.SetLockoutEndDateAsync(user, null);
-        if (result.Succeeded)
-        {
-            result = await users.ResetAccessFailedCountAsync(user);
-        }
-        return result.Succeeded ? AdminResult.Done($"{user.Email} can sign in again.") : AdminResult.Failed(Describe(result));
+        return await users.FindByIdAsync(userId) is { } user ? await action(users, user) : AdminResult.Failed("That user no longer exists.");
     }
 
     private async Task<AdminResult> InviteAsync(ClaimsPrincipal admin, string email, string? name, int? customerId, string[] roles, string invitedAs)

@@ -13,40 +13,19 @@ namespace BacklogPortal.Staff.Lines;
 /// Everything that happened to one order line, newest first: ETA changes (who, source, old → new,
 /// reason), the customer's answer, and every email about the line.
 /// </summary>
-public sealed class StaffLineHistory(IDbContextFactory<PortalDbContext> dbFactory, IAuthorizationService authorization, TimeProvider clock)
+public sealed class StaffLineHistory(
+    IDbContextFactory<PortalDbContext> dbFactory, StaffBacklogQuery lines, IAuthorizationService authorization, TimeProvider clock)
 {
     public async Task<LineHistory?> GetAsync(ClaimsPrincipal user, int lineId, CancellationToken cancellationToken = default)
     {
         await StaffAccess.EnsureAsync(authorization, user, Policies.Staff);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var line = await db.OrderLines.AsNoTracking()
-            .Where(l => l.Id == lineId)
-            .Select(l => new LineHistory(
-                l.Id,
-                l.Version,
-                l.Order!.OrderNumber,
-                l.Order.OrderDate,
-                l.LineNumber,
-                l.Order.Customer!.Name,
-                l.Order.Customer.Number,
-                l.Product!.Sku,
-                l.Product.Name,
-                l.Kind,
-                l.QuantityOrdered,
-                l.QuantityShipped,
-                l.QuantityCancelled,
-                l.PromisedDate,
-                l.Eta,
-                l.Status,
-                l.ConsentRequired,
-                l.CustomerResponse,
-                DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                new List<LineHistoryEvent>()))
-            .SingleOrDefaultAsync(cancellationToken);
-        if (line is null)
+        if ((await lines.GetByIdsAsync([lineId], cancellationToken)) is not [var row])
         {
             return null;
         }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var orderDate = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Order!.OrderDate).SingleAsync(cancellationToken);
+        var line = new LineHistory(row, orderDate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), []);
 
         var events = new List<LineHistoryEvent>();
         var changes = await db.EtaChanges.AsNoTracking()
@@ -134,32 +113,8 @@ public sealed class StaffLineHistory(IDbContextFactory<PortalDbContext> dbFactor
     };
 }
 
-public sealed record LineHistory(
-    int LineId,
-    long Version,
-    string OrderNumber,
-    DateOnly OrderDate,
-    int LineNumber,
-    string CustomerName,
-    string CustomerNumber,
-    string Sku,
-    string ProductName,
-    BacklogKind Kind,
-    int QuantityOrdered,
-    int QuantityShipped,
-    int QuantityCancelled,
-    DateOnly? PromisedDate,
-    DateOnly? Eta,
-    LineStatus Status,
-    bool ConsentRequired,
-    CustomerResponse CustomerResponse,
-    DateOnly Today,
-    List<LineHistoryEvent> Events)
-{
-    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
-
-    public bool IsOpen => LineRules.IsOpenStatus(Status);
-}
+/// <param name="Line">The line as the grid shows it, read afresh (its version is the one actions must carry).</param>
+public sealed record LineHistory(StaffLine Line, DateOnly OrderDate, DateOnly Today, List<LineHistoryEvent> Events);
 
 public enum LineHistoryEventKind
 {
