@@ -1,9 +1,6 @@
-using BacklogPortal.Components.Account;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
-using BacklogPortal.Notifications;
 using BacklogPortal.Staff;
-using BacklogPortal.Staff.Access;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
 using Bunit;
@@ -24,15 +21,7 @@ public sealed class StaffLinesGridTests : PortalComponentTestContext
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Services.AddLogging();
-        Services.AddSingleton<OutboxSignal>();
-        Services.AddSingleton<EtaChangeService>();
-        Services.AddSingleton<StaffBacklogQuery>();
-        Services.AddSingleton<StaffLineHistory>();
-        Services.AddScoped<StaffAccess>();
-        Authorization.SetAuthorized("staff@example.com");
-        Authorization.SetRoles(Roles.Staff);
-        Authorization.SetPolicies(Policies.Staff);
+        AddStaffServices();
         first = await Build.CustomerAsync("Northwind Traders");
         second = await Build.CustomerAsync("Contoso Retail");
         product = await Build.ProductAsync("KB-MX-210", "Mechanical Keyboard");
