@@ -35,6 +35,9 @@ public static class PortalExtensions
         builder.AddProducts();
         builder.AddIntegration();
         builder.AddStaff();
+        builder.AddFulfilment();
+        builder.AddProducts();
+        builder.AddIntegration();
         return builder;
     }
 
@@ -53,6 +56,7 @@ public static class PortalExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseRateLimiter();
+        app.UseIntegration();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

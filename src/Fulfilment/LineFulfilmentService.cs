@@ -167,7 +167,7 @@ public sealed class LineFulfilmentService(
     private static IQueryable<OrderLine> Target(PortalDbContext db, int lineId, long? expectedVersion, int quantity)
     {
         var line = db.OrderLines.Where(l => l.Id == lineId)
-            .Where(OpenLines.IsOpen)
+            .Where(LineRules.IsOpen)
             .Where(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled >= quantity);
         return expectedVersion is { } version ? line.Where(l => l.Version == version) : line;
     }
@@ -188,7 +188,7 @@ public sealed class LineFulfilmentService(
             return FulfilmentResult.ConflictOn(ConflictMessage);
         }
         var open = LineRules.OpenQuantity(current.QuantityOrdered, current.QuantityShipped, current.QuantityCancelled);
-        return current.Status is LineStatus.Shipped or LineStatus.Cancelled || open == 0
+        return !LineRules.IsOpenStatus(current.Status) || open == 0
             ? FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"The line is {current.Status.ToString().ToLowerInvariant()}: nothing is open to {(verb == Verb.Ship ? "ship" : "cancel")}."))
             : FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"Only {open:N0} of the line are open; {quantity:N0} cannot be {(verb == Verb.Ship ? "shipped" : "cancelled")}."));
     }

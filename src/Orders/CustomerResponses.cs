@@ -52,7 +52,7 @@ public sealed class CustomerResponses(
         // never hears of would still be shipped.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var line = db.OrderLines.Where(l => l.Id == lineId && l.CustomerId == customerId && l.Version == version);
-        var openBefore = await line.Select(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).FirstOrDefaultAsync(cancellationToken);
+        var openBefore = await line.Select(LineRules.OpenQuantityOf).FirstOrDefaultAsync(cancellationToken);
         var updated = response == CustomerResponse.AcceptedNewDate
             ? await line.Where(CustomerResponseRules.CanAccept).ExecuteUpdateAsync(s => s
                 // ConsentRequired stays true: together with the answer it records that consent was asked for and given.

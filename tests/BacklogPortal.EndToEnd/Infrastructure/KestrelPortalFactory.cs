@@ -16,10 +16,13 @@ namespace BacklogPortal.EndToEnd.Infrastructure;
 internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory;
+    private readonly IReadOnlyDictionary<string, string?> settings;
 
-    public KestrelPortalFactory(string dataDirectory)
+    /// <param name="settings">Applied over the defaults below (e.g. an SMTP server of the test's own).</param>
+    public KestrelPortalFactory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.dataDirectory = dataDirectory;
+        this.settings = settings ?? new Dictionary<string, string?>();
         // Port 0: the OS picks a free one, so parallel runs and a portal on 5000 do not collide.
         UseKestrel(0);
     }
@@ -39,17 +42,21 @@ internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Portal"] = "",
-            ["Portal:DataDirectory"] = dataDirectory,
-            ["Demo:Seed"] = "true",
-            // Overrides a developer's user secrets: the tests never send real email.
-            ["Email:Smtp:Host"] = "",
-            ["Email:PickupDirectory"] = "",
-            // Every test signs in from the same address.
-            ["Identity:SignInRateLimit:PermitLimit"] = "1000",
-        }));
+        builder.ConfigureAppConfiguration(config => config
+            .AddInMemoryCollection(Defaults())
+            .AddInMemoryCollection(settings));
     }
+
+    private Dictionary<string, string?> Defaults() => new()
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Portal"] = "",
+        ["Portal:DataDirectory"] = dataDirectory,
+        ["Demo:Seed"] = "true",
+        // Overrides a developer's user secrets: the tests never send real email.
+        ["Email:Smtp:Host"] = "",
+        ["Email:PickupDirectory"] = "",
+        // Every test signs in from the same address.
+        ["Identity:SignInRateLimit:PermitLimit"] = "1000",
+    };
 }

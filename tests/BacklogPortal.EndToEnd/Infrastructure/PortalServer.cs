@@ -9,7 +9,7 @@ namespace BacklogPortal.EndToEnd.Infrastructure;
 /// One running portal and one headless Debian Chromium, shared by every end-to-end test (starting
 /// either takes seconds). Each test gets its own browser context, so cookies never leak between tests.
 /// </summary>
-public sealed class PortalServer : IAsyncLifetime
+public class PortalServer : IAsyncLifetime
 {
     /// <summary>Debian's package; Playwright's own browser download is never used (no network but package registries).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -51,7 +51,7 @@ public sealed class PortalServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(dataDirectory);
-        factory = new KestrelPortalFactory(dataDirectory);
+        factory = new KestrelPortalFactory(dataDirectory, await StartingAsync());
         factory.StartServer();
         BaseAddress = factory.BaseAddress;
 
@@ -66,6 +66,10 @@ public sealed class PortalServer : IAsyncLifetime
         });
     }
 
+    /// <summary>Settings of a portal that needs more than the defaults, and whatever must run before it starts.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> StartingAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
     /// <summary>The order numbers of a customer, read straight from the database the portal uses.</summary>
     public async Task<IReadOnlyList<string>> OrderNumbersOfAsync(string customerName)
     {
@@ -77,7 +81,7 @@ public sealed class PortalServer : IAsyncLifetime
             .ToListAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (browser is not null)
         {

@@ -1,0 +1,155 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Integration;
+
+/// <summary><c>/api/v1/customers</c>: customers by the ERP's customer number, and their open lines for reconciliation.</summary>
+public static class CustomerEndpoints
+{
+    public const int MaxNumberLength = 40;
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 256;
+    public const int MaxOpenLinesPage = 1_000;
+
+    public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
+    {
+        var customers = api.MapGroup("/customers").WithTags("Customers");
+        customers.MapPut("/{customerNumber}", PutAsync)
+            .WithName("PutCustomer")
+            .WithSummary("Create or update a customer")
+            .WithDescription("Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")
+            .Accepts<CustomerBody>("application/json")
+            .Produces<CustomerResource>(StatusCodes.Status200OK)
+            .Produces<CustomerResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        customers.MapGet("/{customerNumber}/open-lines", GetOpenLinesAsync)
+            .WithName("GetOpenLines")
+            .WithSummary("The customer's open lines, keyset-paged")
+            .WithDescription("Every open or partly shipped line of the customer in a stable order. Pass nextCursor as cursor until it is null.")
+            .Produces<OpenLinesPage>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> PutAsync(string customerNumber, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<CustomerBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        var number = errors.Text("customerNumber", customerNumber, MaxNumberLength, required: true);
+        var name = errors.Text("name", body.Name, MaxNameLength, required: true);
+        var email = errors.Text("notificationEmail", body.NotificationEmail, MaxEmailLength);
+        if (email is not null && !new EmailAddressAttribute().IsValid(email))
+        {
+            errors.Add("notificationEmail", "Not an email address.");
+        }
+        var culture = errors.Text("culture", body.Culture, 20);
+        if (culture is not null && !IsCulture(culture))
+        {
+            errors.Add("culture", "Unknown culture: use a BCP 47 name such as en-US or de-DE.");
+        }
+        var timeZone = errors.Text("timeZone", body.TimeZone, 64);
+        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        {
+            errors.Add("timeZone", "Unknown time zone: use an IANA id such as Europe/Berlin or America/New_York.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
+        var created = customer is null;
+        customer ??= db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
+        customer.Name = name!;
+        if (body.NotificationEmail is not null)
+        {
+            customer.NotificationEmail = email;
+        }
+        customer.Culture = culture ?? customer.Culture;
+        customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+
+        var resource = new CustomerResource(customer.Number, customer.Name, customer.NotificationEmail, customer.Culture, customer.TimeZoneId);
+        return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(customer.Number)}", resource) : TypedResults.Ok(resource);
+    }
+
+    private static async Task<IResult> GetOpenLinesAsync(
+        string customerNumber, string? cursor, string? limit, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var after = 0;
+        if (!string.IsNullOrEmpty(cursor) && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            errors.Add("cursor", "Not a cursor: pass nextCursor from the previous page, or nothing for the first page.");
+        }
+        var take = ApiQuery.Limit(limit, 200, MaxOpenLinesPage, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem("The query has invalid parameters.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var customerId = await db.Customers.Where(c => c.Number == customerNumber).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken);
+        if (customerId is null)
+        {
+            return ApiProblems.NotFound($"There is no customer {customerNumber}.");
+        }
+        var lines = await db.OrderLines.AsNoTracking()
+            .Where(l => l.CustomerId == customerId && l.Id > after)
+            .Where(LineRules.IsOpen)
+            .OrderBy(l => l.Id)
+            .Take(take + 1)
+            .Select(l => new
+            {
+                l.Id,
+                Line = new OpenLineResource(l.Order!.OrderNumber, l.LineNumber, l.Product!.Sku, l.Kind, l.Status,
+                    l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled, l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled,
+                    l.PromisedDate, l.Eta, l.CustomerResponse),
+            })
+            .ToListAsync(cancellationToken);
+        var page = lines.Take(take).ToList();
+        var next = lines.Count > take ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new OpenLinesPage([.. page.Select(l => l.Line)], next));
+    }
+
+    private static bool IsCulture(string name)
+    {
+        try
+        {
+            return CultureInfo.GetCultureInfo(name, predefinedOnly: true) is { Name.Length: > 0 };
+        }
+        catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Query-string values, parsed by hand so that a bad one is a field error rather than a bare 400.</summary>
+internal static class ApiQuery
+{
+    public static int Limit(string? value, int fallback, int max, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > max)
+        {
+            errors.Add("limit", $"Use a whole number from 1 to {max}.");
+            return fallback;
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,178 @@
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Fulfilment;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Integration;
+
+/// <summary><c>/api/v1/orders</c>: orders, and the ETA, shipments and cancellations of their lines.</summary>
+public static class OrderEndpoints
+{
+    public static RouteGroupBuilder MapOrderEndpoints(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapPut("/{orderNumber}", PutAsync)
+            .WithName("PutOrder")
+            .WithSummary("Create or update an order with its lines")
+            .WithDescription("Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
+            .Accepts<OrderBody>("application/json")
+            .Produces<OrderUpsertResource>(StatusCodes.Status200OK)
+            .Produces<OrderUpsertResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapGet("/{orderNumber}", GetAsync)
+            .WithName("GetOrder")
+            .WithSummary("An order with every line's status, quantities, dates, customer response and shipments")
+            .Produces<OrderResource>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var line = orders.MapGroup("/{orderNumber}/lines/{lineNumber:int}");
+        line.MapPut("/eta", PutEtaAsync)
+            .WithName("PutLineEta")
+            .WithSummary("Change one line's ETA")
+            .WithDescription("eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
+            .Accepts<EtaBody>("application/json")
+            .Produces<LineEtaResource>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        line.MapPost("/shipments", PostShipmentAsync)
+            .WithName("PostShipment")
+            .WithSummary("Record a (partial) shipment of the line's open quantity")
+            .Accepts<ShipmentBody>("application/json")
+            .Produces<LineQuantitiesResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        line.MapPost("/cancellations", PostCancellationAsync)
+            .WithName("PostCancellation")
+            .WithSummary("Cancel some or all of the line's open quantity")
+            .Accepts<CancellationBody>("application/json")
+            .Produces<LineQuantitiesResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> PutAsync(string orderNumber, HttpContext http, ErpOrders orders, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<OrderBody>(http);
+        return body is null ? problem! : await orders.UpsertAsync(orderNumber, body, http.ClientName(), cancellationToken);
+    }
+
+    private static async Task<IResult> GetAsync(string orderNumber, ErpOrders orders, CancellationToken cancellationToken) =>
+        await orders.GetAsync(orderNumber, cancellationToken) is { } order
+            ? TypedResults.Ok(order)
+            : ApiProblems.NotFound($"There is no order {orderNumber}.");
+
+    private static async Task<IResult> PutEtaAsync(
+        string orderNumber, int lineNumber, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<EtaBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        ApiEta.Validate(body, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
+        {
+            return LineNotFound(orderNumber, lineNumber);
+        }
+        // The version read here is the one the change must still find: a staff edit in between is a 409, never a lost update.
+        var result = await etaChanges.ChangeAsync(new EtaChangeRequest(
+            EtaChangeTarget.ForLine(line.Id, line.Version), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()), cancellationToken);
+        return ApiEta.ToResult(result, () => TypedResults.Ok(new LineEtaResource(orderNumber, lineNumber,
+            result.Outcome == EtaChangeOutcome.Changed ? body.Eta : line.Eta, result.Outcome == EtaChangeOutcome.Changed)));
+    }
+
+    private static async Task<IResult> PostShipmentAsync(
+        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<ShipmentBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        var quantity = errors.Required("quantity", body.Quantity);
+        var shippedOn = errors.Required("shippedOn", body.ShippedOn);
+        var carrier = errors.Text("carrier", body.Carrier, LineFulfilmentService.MaxCarrierLength);
+        var tracking = errors.Text("trackingNumber", body.TrackingNumber, LineFulfilmentService.MaxTrackingNumberLength);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
+        {
+            return LineNotFound(orderNumber, lineNumber);
+        }
+        var result = await fulfilment.RecordShipmentAsync(
+            new ShipmentRequest(line.Id, null, quantity!.Value, shippedOn!.Value, carrier, tracking, ChangeSource.Api, http.ClientName()), cancellationToken);
+        return ToResult(result, orderNumber, lineNumber, "shipments");
+    }
+
+    private static async Task<IResult> PostCancellationAsync(
+        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<CancellationBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        var quantity = errors.Required("quantity", body.Quantity);
+        var reason = errors.Text("reason", body.Reason, LineFulfilmentService.MaxReasonLength);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
+        {
+            return LineNotFound(orderNumber, lineNumber);
+        }
+        var result = await fulfilment.CancelOpenQuantityAsync(
+            new CancellationRequest(line.Id, null, quantity!.Value, reason, ChangeSource.Api, http.ClientName()), cancellationToken);
+        return ToResult(result, orderNumber, lineNumber, "cancellations");
+    }
+
+    private static IResult ToResult(FulfilmentResult result, string orderNumber, int lineNumber, string collection)
+    {
+        switch (result.Outcome)
+        {
+            case FulfilmentOutcome.Recorded:
+                var line = result.Line!;
+                return TypedResults.Created(
+                    $"/api/v1/orders/{Uri.EscapeDataString(orderNumber)}/lines/{lineNumber}/{collection}/{result.RecordId}",
+                    new LineQuantitiesResource(orderNumber, lineNumber, line.Status, line.Ordered, line.Shipped, line.Cancelled, line.Open));
+            case FulfilmentOutcome.Conflict:
+                return ApiProblems.Conflict(result.Message);
+            default:
+                var errors = new FieldErrors();
+                foreach (var error in result.Errors)
+                {
+                    errors.Add(ApiEta.FieldName(error.Field), error.Message);
+                }
+                return errors.ToProblem();
+        }
+    }
+
+    private sealed record LineKey(int Id, long Version, DateOnly? Eta);
+
+    private static async Task<LineKey?> FindLineAsync(
+        IDbContextFactory<PortalDbContext> dbFactory, string orderNumber, int lineNumber, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.OrderLines.AsNoTracking()
+            .Where(l => l.Order!.OrderNumber == orderNumber && l.LineNumber == lineNumber)
+            .Select(l => new LineKey(l.Id, l.Version, l.Eta))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private static IResult LineNotFound(string orderNumber, int lineNumber) =>
+        ApiProblems.NotFound($"There is no line {lineNumber} on order {orderNumber}.");
+}

@@ -1,0 +1,132 @@
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Products;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Integration;
+
+/// <summary><c>/api/v1/products</c>: products with release dates, and ETA changes for every open line of a SKU.</summary>
+public static class ProductEndpoints
+{
+    public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder api)
+    {
+        var products = api.MapGroup("/products").WithTags("Products");
+        products.MapPut("/{sku}", PutAsync)
+            .WithName("PutProduct")
+            .WithSummary("Create or update a product")
+            .WithDescription("Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
+            .Accepts<ProductBody>("application/json")
+            .Produces<ProductResource>(StatusCodes.Status200OK)
+            .Produces<ProductResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        products.MapPost("/{sku}/eta-changes", PostEtaChangeAsync)
+            .WithName("ChangeSkuEta")
+            .WithSummary("Change the ETA of every open line of a SKU")
+            .WithDescription("For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
+            .Accepts<EtaBody>("application/json")
+            .Produces<EtaChangeSummary>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<ProductBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        var trimmedSku = errors.Text("sku", sku, ProductCatalog.MaxSkuLength, required: true);
+        var name = errors.Text("name", body.Name, ProductCatalog.MaxNameLength, required: true);
+        var price = errors.Required("unitPrice", body.UnitPrice);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var result = await catalog.UpsertAsync(
+            new ProductUpsert(trimmedSku!, name!, price!.Value, body.ReleaseDate, ChangeSource.Api, http.ClientName()), cancellationToken);
+        var moved = result.Moved is { } m ? new ReleaseDateMoveResource(m.From, m.To, m.Lines, m.Customers) : null;
+        var resource = new ProductResource(trimmedSku!, name!, price.Value, body.ReleaseDate, moved);
+        return result.Outcome switch
+        {
+            ProductUpsertOutcome.Created => TypedResults.Created($"/api/v1/products/{Uri.EscapeDataString(trimmedSku!)}", resource),
+            ProductUpsertOutcome.Updated or ProductUpsertOutcome.Unchanged => TypedResults.Ok(resource),
+            ProductUpsertOutcome.Conflict => ApiProblems.Conflict(result.Message),
+            _ => ApiEta.Problem(result.Errors),
+        };
+    }
+
+    private static async Task<IResult> PostEtaChangeAsync(
+        string sku, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<EtaBody>(http);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        ApiEta.Validate(body, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.Products.AnyAsync(p => p.Sku == sku, cancellationToken))
+            {
+                return ApiProblems.NotFound($"There is no product with SKU {sku}.");
+            }
+        }
+        var result = await etaChanges.ChangeAsync(
+            new EtaChangeRequest(EtaChangeTarget.ForSku(sku), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()),
+            cancellationToken);
+        return ApiEta.ToResult(result, () => TypedResults.Ok(new EtaChangeSummary(result.LinesChanged, result.CustomersAffected)));
+    }
+}
+
+/// <summary>How the API speaks about ETA changes: the body rules and the write path's outcomes.</summary>
+internal static class ApiEta
+{
+    /// <summary>What the write path itself cannot see: control characters, and codes that are not for ERP changes.</summary>
+    public static void Validate(EtaBody body, FieldErrors errors)
+    {
+        errors.Text("reasonText", body.ReasonText, EtaChangeRules.MaxReasonTextLength);
+        if (body.ReasonCode is null)
+        {
+            errors.Add("reasonCode", "This field is required: supplierDelay, production, transport, releaseDateMoved, stockArrivedEarly or other.");
+        }
+        else if (body.ReasonCode == EtaReasonCode.InitialEstimate)
+        {
+            errors.Add("reasonCode", "initialEstimate is recorded when an order line is created with an ETA; use another reason for a change.");
+        }
+    }
+
+    public static IResult ToResult(EtaChangeResult result, Func<IResult> succeeded) => result.Outcome switch
+    {
+        EtaChangeOutcome.Changed or EtaChangeOutcome.NothingToChange => succeeded(),
+        EtaChangeOutcome.Conflict => ApiProblems.Conflict(result.Message),
+        _ => Problem(result.Errors),
+    };
+
+    public static string FieldName(string field) => field switch
+    {
+        nameof(EtaChangeRequest.NewEta) => "eta",
+        nameof(EtaChangeRequest.Target) => "$",
+        _ => char.ToLowerInvariant(field[0]) + field[1..],
+    };
+
+    public static IResult Problem(IReadOnlyList<EtaChangeError> errors)
+    {
+        var fields = new FieldErrors();
+        foreach (var error in errors)
+        {
+            fields.Add(FieldName(error.Field), error.Message);
+        }
+        return fields.ToProblem();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace BacklogPortal.Tests.Integration;
+
+public sealed class ApiDocumentTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory>
+{
+    [Fact]
+    public async Task OpenApiDocumentDescribesEveryOperationWithExamplesAndTheKeyScheme()
+    {
+        var client = factory.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var paths = document["paths"]!.AsObject();
+        string[] expected =
+        [
+            "put /api/v1/customers/{customerNumber}",
+            "get /api/v1/customers/{customerNumber}/open-lines",
+            "put /api/v1/products/{sku}",
+            "post /api/v1/products/{sku}/eta-changes",
+            "put /api/v1/orders/{orderNumber}",
+            "get /api/v1/orders/{orderNumber}",
+            "put /api/v1/orders/{orderNumber}/lines/{lineNumber}/eta",
+            "post /api/v1/orders/{orderNumber}/lines/{lineNumber}/shipments",
+            "post /api/v1/orders/{orderNumber}/lines/{lineNumber}/cancellations",
+            "get /api/v1/events",
+        ];
+        var operations = paths.SelectMany(p => p.Value!.AsObject().Select(o => $"{o.Key} {p.Key}")).ToHashSet();
+        Assert.Equal(expected.Order(), operations.Order());
+        Assert.DoesNotContain(paths, p => !p.Key.StartsWith("/api/v1/", StringComparison.Ordinal));
+        Assert.Equal("X-Api-Key", document["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>());
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.Equal("preOrder", schemas["OrderBody"]!["examples"]![0]!["lines"]![1]!["kind"]!.GetValue<string>());
+        Assert.Contains("newDateAccepted", schemas["EventsPage"]!["examples"]!.ToJsonString());
+        var put = paths["/api/v1/orders/{orderNumber}/lines/{lineNumber}/eta"]!["put"]!;
+        Assert.Contains(put["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key");
+        Assert.NotNull(put["requestBody"]!["content"]!["application/json"]);
+    }
+
+    [Fact]
+    public async Task ReferencePageIsServedByThePortalItself()
+    {
+        var client = factory.CreateClient();
+
+        var page = await client.GetAsync("/api/reference/");
+        var html = await page.Content.ReadAsStringAsync();
+        var script = await client.GetAsync("/api/reference/scalar.js");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+        Assert.Contains("openapi/v1.json", html);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 100_000);
+    }
+}
