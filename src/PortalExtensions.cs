@@ -31,9 +31,6 @@ public static class PortalExtensions
         builder.AddEtaChanges();
         builder.AddBacklog();
         builder.AddOrders();
-        builder.AddFulfilment();
-        builder.AddProducts();
-        builder.AddIntegration();
         builder.AddStaff();
         builder.AddFulfilment();
         builder.AddProducts();
