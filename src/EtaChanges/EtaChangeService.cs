@@ -85,19 +85,34 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
-        // statements below see no other writer at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await ApplyAsync(db, request, now, cancellationToken);
-        if (result.Outcome != EtaChangeOutcome.Changed)
+        var batchId = Guid.NewGuid();
+        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
+        // transient fault runs all four statements again; a commit that landed although its answer was lost
+        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
+        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
+        var result = await db.Database.InTransactionAsync(async transaction =>
         {
-            return result;
+            var applied = await ApplyAsync(db, request, now, batchId, cancellationToken);
+            if (applied.Outcome == EtaChangeOutcome.Changed)
+            {
+                // Past this point the change is made: a cancelled caller must not roll it back.
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            return applied;
+        }, CommittedAsync, cancellationToken);
+        if (result.Outcome == EtaChangeOutcome.Changed)
+        {
+            outboxSignal.Notify();
         }
-
-        // Past this point the change is made: a cancelled caller must not roll it back.
-        await transaction.CommitAsync(CancellationToken.None);
-        outboxSignal.Notify();
         return result;
+
+        async Task<(bool, EtaChangeResult)> CommittedAsync()
+        {
+            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+            var lines = await audit.CountAsync(CancellationToken.None);
+            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
+                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
+        }
     }
 
     /// <summary>
@@ -114,7 +129,7 @@ public sealed class EtaChangeService(
         }
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
-        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, cancellationToken);
+        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, Guid.NewGuid(), cancellationToken);
     }
 
     /// <summary>
@@ -147,15 +162,15 @@ public sealed class EtaChangeService(
     }
 
     // Every statement of one change, in the caller's transaction; commits nothing.
-    private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, Guid batchId, CancellationToken cancellationToken)
     {
+        // Clean state for each attempt of the execution strategy.
+        db.ChangeTracker.Clear();
         var resolved = await ResolveAsync(db, request.Target, cancellationToken);
         if (resolved is null)
         {
             return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
         }
-
-        var batchId = Guid.NewGuid();
         var changes = db.OrderLines
             .Where(resolved.Match)
             .Where(LineRules.IsOpen)

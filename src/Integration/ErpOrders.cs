@@ -3,6 +3,7 @@ using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Integration;
@@ -165,8 +166,7 @@ public sealed class ErpOrders(
 
         if (newLines.Count > 0)
         {
-            db.OrderLines.AddRange(newLines);
-            await db.SaveChangesAsync(cancellationToken);
+            await InsertLinesAsync(db, newLines, cancellationToken);
             await etaChanges.RecordInitialEstimatesAsync(db, order.Id, ChangeSource.Api, client, cancellationToken);
         }
         await transaction.CommitAsync(CancellationToken.None);
@@ -207,6 +207,56 @@ public sealed class ErpOrders(
             l.LineNumber, l.Sku, l.ProductName, l.Kind, l.Status, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled,
             LineRules.OpenQuantity(l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled), l.UnitPrice, l.PromisedDate, l.Eta,
             l.EtaChangeCount, l.ConsentRequired, l.CustomerResponse, l.CustomerRespondedAt, [.. shipments[l.Id]]))]);
+    }
+
+    // Columns of a new line; the rest (customer response, who and when) start empty.
+    private static readonly string[] InsertedColumns =
+    [
+        nameof(OrderLine.OrderId), nameof(OrderLine.CustomerId), nameof(OrderLine.LineNumber), nameof(OrderLine.ProductId), nameof(OrderLine.Kind),
+        nameof(OrderLine.QuantityOrdered), nameof(OrderLine.QuantityShipped), nameof(OrderLine.QuantityCancelled), nameof(OrderLine.UnitPrice),
+        nameof(OrderLine.PromisedDate), nameof(OrderLine.Eta), nameof(OrderLine.EtaChangeCount), nameof(OrderLine.Status),
+        nameof(OrderLine.ConsentRequired), nameof(OrderLine.CustomerResponse), nameof(OrderLine.Version),
+    ];
+
+    // 100 rows of 16 values stay below SQL Server's 2,100 parameters per statement.
+    private const int InsertRowsPerStatement = 100;
+
+    /// <summary>
+    /// New lines as multi-row INSERTs in the caller's transaction: a 10,000-line order is 100 statements
+    /// instead of 10,000 tracked entities. Values go through each column's EF type mapping, so they are
+    /// stored exactly as EF stores them (dates, money as REAL on SQLite, enums as numbers).
+    /// </summary>
+    private static async Task InsertLinesAsync(PortalDbContext db, List<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        var entity = db.Model.FindEntityType(typeof(OrderLine))!;
+        var properties = InsertedColumns.Select(c => entity.FindProperty(c)!).ToArray();
+        var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
+        var columnList = string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""));
+        var connection = db.Database.GetDbConnection();
+        foreach (var chunk in lines.Chunk(InsertRowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            var rows = new List<string>(chunk.Length);
+            foreach (var line in chunk)
+            {
+                object?[] values =
+                [
+                    line.OrderId, line.CustomerId, line.LineNumber, line.ProductId, line.Kind, line.QuantityOrdered, line.QuantityShipped,
+                    line.QuantityCancelled, line.UnitPrice, line.PromisedDate, line.Eta, line.EtaChangeCount, line.Status,
+                    line.ConsentRequired, line.CustomerResponse, line.Version,
+                ];
+                var names = new string[values.Length];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    names[i] = $"@p{command.Parameters.Count}";
+                    command.Parameters.Add(mappings[i].CreateParameter(command, names[i], values[i], nullable: true));
+                }
+                rows.Add($"({string.Join(", ", names)})");
+            }
+            command.CommandText = $"""INSERT INTO "OrderLines" ({columnList}) VALUES {string.Join(", ", rows)}""";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private List<ValidLine> ValidateLines(List<OrderLineBody?>? lines, DateOnly today, FieldErrors errors)

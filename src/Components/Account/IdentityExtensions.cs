@@ -69,6 +69,12 @@ public static class IdentityExtensions
         services.AddSingleton<IdentityEmailSender>();
         services.AddSingleton<IEmailSender<ApplicationUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
         services.AddScoped<AccountEmails>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AccountEmailThrottle>();
+        services.AddOptions<AccountEmailLimitOptions>()
+            .BindConfiguration(AccountEmailLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.AddOptions<SignInRateLimitOptions>()
             .BindConfiguration(SignInRateLimitOptions.SectionName)

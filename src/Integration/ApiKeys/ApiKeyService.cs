@@ -33,7 +33,13 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
 
     private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a key checked against the database is trusted without asking again (revocation on another instance takes this long).</summary>
+    public static readonly TimeSpan CheckedKeyLifetime = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<int, DateTimeOffset> lastUsedWritten = new();
+
+    // Key hash → client, for the ERP's request rate: one database lookup per key every few seconds, not per request.
+    private readonly ConcurrentDictionary<string, (AuthenticatedApiClient Client, DateTimeOffset CheckedAt)> checkedKeys = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ApiClientSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -79,6 +85,10 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
         var now = clock.GetUtcNow();
         var revoked = await db.ApiClients.Where(c => c.Id == clientId && c.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), cancellationToken);
+        foreach (var entry in checkedKeys.Where(e => e.Value.Client.Id == clientId))
+        {
+            checkedKeys.TryRemove(entry.Key, out _);
+        }
         if (revoked == 1)
         {
             logger.LogInformation("API client {ClientId} revoked", clientId);
@@ -94,6 +104,11 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
             return null;
         }
         var hash = Domain.ApiKeys.Hash(presentedKey);
+        var now = clock.GetUtcNow();
+        if (checkedKeys.TryGetValue(hash, out var known) && now - known.CheckedAt < CheckedKeyLifetime)
+        {
+            return known.Client;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var client = await db.ApiClients.AsNoTracking()
             .Where(c => c.KeyHash == hash && c.RevokedAt == null)
@@ -105,7 +120,9 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
             return null;
         }
         await TouchAsync(db, client.Id, cancellationToken);
-        return new AuthenticatedApiClient(client.Id, client.Name);
+        var authenticated = new AuthenticatedApiClient(client.Id, client.Name);
+        checkedKeys[hash] = (authenticated, now);
+        return authenticated;
     }
 
     // Last use is for an Admin deciding whether a key is still needed: minute precision, not a write per request.
