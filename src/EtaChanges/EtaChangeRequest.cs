@@ -99,3 +99,14 @@ public sealed record EtaChangePreview(int Lines, int Customers)
         ? "No open line would change: they are all shipped, cancelled or already at that date."
         : $"{EtaChangeResult.Count(Lines, "line")} of {EtaChangeResult.Count(Customers, "customer")} will change.";
 }
+
+/// <summary>The detailed preview of a change of many lines (see <c>EtaChangeService.ImpactAsync</c>).</summary>
+/// <param name="NeedDecision">Lines whose customer must expressly accept the new date or cancel (FTC rule).</param>
+/// <param name="LineIds">One page of the affected lines, by order and line number.</param>
+public sealed record EtaChangeImpact(int Lines, int Customers, int Later, int Earlier, int NeedDecision, IReadOnlyList<int> LineIds)
+{
+    public string Summary => Lines == 0
+        ? "No open line would change: they are all shipped, cancelled or already at that date."
+        : $"{EtaChangeResult.Count(Lines, "line")} of {EtaChangeResult.Count(Customers, "customer")} will change: "
+          + $"{Later:N0} later, {Earlier:N0} earlier; {NeedDecision:N0} will need the customer's decision.";
+}

@@ -41,6 +41,40 @@ public sealed class EtaChangeService(
         return new EtaChangePreview(lineCount, customerCount);
     }
 
+    /// <summary>
+    /// The preview a person confirms before a change of many lines: how many lines and customers,
+    /// how many move later or earlier, how many will then need the customer's decision (FTC rule),
+    /// and one page of the affected line ids, in order. Nothing is written.
+    /// </summary>
+    public async Task<EtaChangeImpact> ImpactAsync(
+        EtaChangeTarget target, DateOnly? newEta, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var resolved = await ResolveAsync(db, target, cancellationToken);
+        if (resolved is null)
+        {
+            return new EtaChangeImpact(0, 0, 0, 0, 0, []);
+        }
+        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(LineRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
+        var lineCount = await lines.CountAsync(cancellationToken);
+        if (lineCount == 0)
+        {
+            return new EtaChangeImpact(0, 0, 0, 0, 0, []);
+        }
+        var customers = await lines.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+        var later = lines.Where(DelayConsent.MovesLater(newEta));
+        var laterCount = await later.CountAsync(cancellationToken);
+        // A later date resets an earlier answer, so every later line needing consent will ask again;
+        // an earlier one keeps the customer's answer.
+        var decisions = await later.Where(DelayConsent.RequiredAfter(newEta)).CountAsync(cancellationToken)
+            + await lines.Where(DelayConsent.MovesEarlier(newEta)).Where(DelayConsent.RequiredAfter(newEta))
+                .Where(l => l.CustomerResponse == CustomerResponse.None).CountAsync(cancellationToken);
+        var ids = await lines.OrderBy(l => l.OrderId).ThenBy(l => l.LineNumber)
+            .Skip(Math.Max(page, 0) * Math.Max(pageSize, 1)).Take(Math.Max(pageSize, 1))
+            .Select(l => l.Id).ToListAsync(cancellationToken);
+        return new EtaChangeImpact(lineCount, customers, laterCount, lineCount - laterCount, decisions, ids);
+    }
+
     public Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
     {
         // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context

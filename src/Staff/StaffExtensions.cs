@@ -1,4 +1,8 @@
+using BacklogPortal.Staff.Access;
+using BacklogPortal.Staff.Admin;
 using BacklogPortal.Staff.Lines;
+using BacklogPortal.Staff.Orders;
+using BacklogPortal.Staff.Products;
 
 namespace BacklogPortal.Staff;
 
@@ -8,6 +12,11 @@ public static class StaffExtensions
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<StaffBacklogQuery>();
+        builder.Services.AddSingleton<StaffLineHistory>();
+        builder.Services.AddSingleton<StaffOrderView>();
+        builder.Services.AddSingleton<StaffProductsQuery>();
+        builder.Services.AddSingleton<UserAdministration>();
+        builder.Services.AddScoped<StaffAccess>();
         return builder;
     }
 }
