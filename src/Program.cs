@@ -6,6 +6,7 @@ using BacklogPortal.EtaChanges;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
+using BacklogPortal.Staff.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ builder.AddPortalUi();
 builder.AddBacklog();
 builder.AddEtaChanges();
 builder.AddOrders();
+builder.AddStaffDashboard();
 
 var app = builder.Build();
 
