@@ -220,6 +220,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("BatchId");
 
+                    b.HasIndex("ChangedAt", "Source");
+
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
@@ -447,6 +449,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CustomerRespondedAt");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();

@@ -208,6 +208,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("BatchId");
 
+                    b.HasIndex("ChangedAt", "Source");
+
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
@@ -427,6 +429,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CustomerRespondedAt");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();
