@@ -4,6 +4,7 @@ using BacklogPortal.Data;
 using BacklogPortal.Email;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Hosting;
+using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Staff.Dashboard;
@@ -19,6 +20,7 @@ builder.AddBacklog();
 builder.AddEtaChanges();
 builder.AddOrders();
 builder.AddStaffDashboard();
+builder.AddImport();
 
 var app = builder.Build();
 
