@@ -27,7 +27,8 @@ public sealed class EtaImport(
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var file = EtaImportFile.Read(content, options.Value, today);
         var name = CleanFileName(fileName);
-        if (file.ProblemCount > 0)
+        // A problem with the file as a whole or its header leaves no rows to look up.
+        if (file.ProblemCount > 0 && (file.Rows.Count == 0 || file.Problems.Any(p => p.Row <= 1)))
         {
             return EtaImportCheck.Rejected(name, file.Problems, file.ProblemCount, file.EncodingNote);
         }
@@ -105,9 +106,10 @@ public sealed class EtaImport(
                 plannedLines.Add((row, line));
             }
         }
-        if (problems.Count > 0)
+        if (file.ProblemCount > 0 || problems.Count > 0)
         {
-            return EtaImportCheck.Rejected(name, problems.Result(null).Problems, problems.Count, file.EncodingNote);
+            var all = file.Problems.Concat(problems.List).OrderBy(p => p.Row).Take(options.Value.MaxReportedProblems).ToList();
+            return EtaImportCheck.Rejected(name, all, file.ProblemCount + problems.Count, file.EncodingNote);
         }
 
         var preview = await PreviewAsync(db, plannedLines, skuRowOfProduct, cancellationToken);

@@ -121,6 +121,10 @@ public static class EtaImportFile
                 var bad = malformed[malformedSeen];
                 problems.Add(bad.LineNumber > 0 ? (int)bad.LineNumber : row, "", Shown(bad.RawRecord), MalformedReason(bad.Reason));
             }
+            if (problems.Count > before)
+            {
+                continue;
+            }
             if (reader.FieldCount != Columns.Count)
             {
                 problems.Add(row, "", Shown(Encoding.UTF8.GetString(reader.RawRecord)),
@@ -155,7 +159,8 @@ public static class EtaImportFile
         {
             problems.Add(0, "", "", "The file has a header but no rows.");
         }
-        return problems.Count > 0 ? problems.Result(encodingNote) : new EtaImportFileContent(rows, [], 0, encodingNote);
+        // Rows that are well-formed are returned beside the problems, so that they are checked against the database too.
+        return problems.Count > 0 ? problems.Result(encodingNote) with { Rows = rows } : new EtaImportFileContent(rows, [], 0, encodingNote);
     }
 
     private static int[] ReadHeader(CsvReader reader, Problems problems)
@@ -383,6 +388,8 @@ public static class EtaImportFile
                 list.Add(new ImportProblem(row, column, value, reason));
             }
         }
+
+        public IReadOnlyList<ImportProblem> List => list;
 
         public EtaImportFileContent Result(string? encodingNote) => new([], list, Count, encodingNote);
     }
