@@ -1,29 +1,9 @@
-using BacklogPortal.Backlog;
-using BacklogPortal.Components.Account;
-using BacklogPortal.Data;
-using BacklogPortal.Email;
-using BacklogPortal.EtaChanges;
-using BacklogPortal.Hosting;
-using BacklogPortal.Import;
-using BacklogPortal.Notifications;
-using BacklogPortal.Orders;
-using BacklogPortal.Staff.Dashboard;
+using BacklogPortal;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddData();
-builder.AddEmail();
-builder.AddNotifications();
-builder.AddPortalIdentity();
-builder.AddPortalUi();
-builder.AddBacklog();
-builder.AddEtaChanges();
-builder.AddOrders();
-builder.AddStaffDashboard();
-builder.AddImport();
+builder.AddPortal();
 
 var app = builder.Build();
-
 app.UsePortal();
 app.Run();
 

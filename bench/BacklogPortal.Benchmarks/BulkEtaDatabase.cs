@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using Microsoft.AspNetCore.Identity;
@@ -38,7 +37,7 @@ internal sealed record BulkEtaDatabase(int Lines, int HotLines, int HotCustomers
         .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString(),
             sqlite => sqlite.MigrationsAssembly(typeof(PortalDbContext).Assembly.FullName))
         // Identity's store settings shape the model (schema version), exactly as in the app.
-        .UseApplicationServiceProvider(new ServiceCollection().Configure<IdentityOptions>(IdentitySetup.ConfigureStore).BuildServiceProvider())
+        .UseApplicationServiceProvider(new ServiceCollection().Configure<IdentityOptions>(IdentityStore.Configure).BuildServiceProvider())
         .Options;
 
     public async Task CreateAsync(string path)

@@ -1,10 +1,4 @@
 using System.Globalization;
-using BacklogPortal.Backlog;
-using BacklogPortal.Components.Account;
-using BacklogPortal.Data;
-using BacklogPortal.Email;
-using BacklogPortal.Hosting;
-using BacklogPortal.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +9,7 @@ namespace BacklogPortal.EmailBenchmarks;
 
 /// <summary>
 /// The portal's service graph, built in this process exactly as Program.cs builds it (the same
-/// <c>AddXyz()</c> calls), without the request pipeline: the benchmarks resolve the real
+/// <c>AddPortal()</c>), without the request pipeline: the benchmarks resolve the real
 /// dispatcher and composer from it, or start it to run the real background loops.
 /// </summary>
 public static class PortalHost
@@ -44,12 +38,7 @@ public static class PortalHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
-        builder.AddData();
-        builder.AddEmail();
-        builder.AddNotifications();
-        builder.AddPortalIdentity();
-        builder.AddPortalUi();
-        builder.AddBacklog();
+        builder.AddPortal();
         return builder.Build();
     }
 }

@@ -18,7 +18,8 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         var today = Today;
 
         var lines = db.OrderLines.AsNoTracking()
-            .Where(l => l.CustomerId == customerId && (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped));
+            .Where(l => l.CustomerId == customerId)
+            .Where(LineRules.IsOpen);
 
         if (query.Kind is { } kind)
         {
@@ -26,15 +27,11 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         }
         if (query.OverdueOnly)
         {
-            lines = lines.Where(l => l.Eta != null && l.Eta < today);
+            lines = lines.Where(LineRules.IsOverdueOn(today));
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            // LIKE: case-insensitive on SQLite (ASCII) and on SQL Server's default collation, unlike Contains on SQLite.
-            var pattern = $"%{EscapeLike(query.Search.Trim())}%";
-            lines = lines.Where(l => EF.Functions.Like(l.Order!.OrderNumber, pattern, LikeEscape)
-                || EF.Functions.Like(l.Product!.Sku, pattern, LikeEscape)
-                || EF.Functions.Like(l.Product.Name, pattern, LikeEscape));
+            lines = lines.Where(TextSearch.AnyContains<OrderLine>(query.Search, l => l.Order!.OrderNumber, l => l.Product!.Sku, l => l.Product!.Name));
         }
 
         var total = await lines.CountAsync(cancellationToken);
@@ -78,11 +75,6 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         return await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
     }
 
-    private const string LikeEscape = "\\";
-
-    private static string EscapeLike(string text) =>
-        text.Replace(LikeEscape, LikeEscape + LikeEscape).Replace("%", LikeEscape + "%").Replace("_", LikeEscape + "_").Replace("[", LikeEscape + "[");
-
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     // The stable tie-breaker (line id) keeps paging deterministic when many lines share a date.
@@ -96,8 +88,8 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         (BacklogSort.Product, true) => lines.OrderByDescending(l => l.Product!.Name).ThenBy(l => l.Id),
         (BacklogSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
         (BacklogSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
-        (BacklogSort.OpenQuantity, false) => lines.OrderBy(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
-        (BacklogSort.OpenQuantity, true) => lines.OrderByDescending(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
+        (BacklogSort.OpenQuantity, false) => lines.OrderBy(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
+        (BacklogSort.OpenQuantity, true) => lines.OrderByDescending(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
         // Unknown ETAs sort last: they are the least actionable for the customer.
         (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
         (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
@@ -142,10 +134,10 @@ public sealed record BacklogLine(
     bool ConsentRequired,
     CustomerResponse CustomerResponse)
 {
-    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
+    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => LineFigures.IsOverdue(Eta, today);
+    public bool IsOverdueOn(DateOnly today) => LineRules.IsOverdue(Eta, today);
 }

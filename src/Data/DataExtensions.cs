@@ -1,3 +1,4 @@
+using BacklogPortal.Data.Demo;
 using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -18,7 +19,8 @@ public static class DataExtensions
     /// <summary>
     /// Registers the portal's database for the configured provider: a context factory for
     /// interactive components and background services (one short-lived context per operation),
-    /// a scoped context for Identity, data-protection keys in the database, and a health check.
+    /// a scoped context for Identity, data-protection keys in the database, a health check, and the
+    /// demo data seeder (<see cref="DemoOptions"/>). Needs <see cref="PortalOptions"/> (the data folder) from <c>AddHosting()</c>.
     /// </summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
@@ -28,10 +30,11 @@ public static class DataExtensions
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddOptions<PortalOptions>()
-            .BindConfiguration(PortalOptions.SectionName)
+        builder.Services.AddOptions<DemoOptions>()
+            .BindConfiguration(DemoOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddScoped<DemoDataSeeder>();
 
         // Everything below is resolved lazily from the service provider, so settings that arrive
         // late (test hosts, environment-specific sources) are honoured.

@@ -7,12 +7,12 @@ namespace BacklogPortal.Data;
 /// <summary>
 /// Brings the database up to date before the portal takes requests: applies migrations (SQLite by
 /// default; SQL Server deployments run the idempotent script instead), and seeds demo data when
-/// <c>Demo:Seed</c> is on.
+/// <see cref="DemoOptions.Seed"/> is on.
 /// </summary>
 internal sealed class DatabaseInitializer(
     IServiceProvider services,
     IOptions<DatabaseOptions> databaseOptions,
-    IConfiguration configuration,
+    IOptions<DemoOptions> demoOptions,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ internal sealed class DatabaseInitializer(
             logger.LogInformation("Database is up to date ({Provider})", options.Provider);
         }
 
-        if (configuration.GetValue<bool>("Demo:Seed"))
+        if (demoOptions.Value.Seed)
         {
             await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
         }

@@ -1,4 +1,3 @@
-using BacklogPortal.Components.Account;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -32,6 +31,6 @@ internal static class DesignTimeServices
 {
     public static IServiceProvider Create() =>
         new ServiceCollection()
-            .Configure<IdentityOptions>(IdentitySetup.ConfigureStore)
+            .Configure<IdentityOptions>(IdentityStore.Configure)
             .BuildServiceProvider();
 }

@@ -71,7 +71,6 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.Property(l => l.Version).IsConcurrencyToken();
         line.Ignore(l => l.QuantityOpen);
         line.Ignore(l => l.SlipDays);
-        line.Ignore(l => l.IsOpenStatus);
         line.ToTable(t => t.HasCheckConstraint("CK_OrderLines_Quantities",
             "\"QuantityShipped\" >= 0 AND \"QuantityCancelled\" >= 0 AND \"QuantityShipped\" + \"QuantityCancelled\" <= \"QuantityOrdered\""));
     }

@@ -31,7 +31,7 @@ public class OrderLine
 
     public int QuantityCancelled { get; set; }
 
-    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     public decimal UnitPrice { get; set; }
 
@@ -65,9 +65,7 @@ public class OrderLine
     public List<EtaChange> EtaChanges { get; set; } = [];
 
     /// <summary>Days between the promised date and the current ETA; positive when late.</summary>
-    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
-
-    public bool IsOpenStatus => Status is LineStatus.Open or LineStatus.PartiallyShipped;
+    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 }
 
 public enum BacklogKind

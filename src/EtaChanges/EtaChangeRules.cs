@@ -4,9 +4,9 @@ using BacklogPortal.Domain;
 namespace BacklogPortal.EtaChanges;
 
 /// <summary>
-/// The rules every ETA change obeys, whatever its source: input validation and the FTC consent
-/// rule. The consent rule is an expression so that the database evaluates it per line inside the
-/// set-based update, and tests can compile the very same rule.
+/// The rules every ETA change obeys, whatever its source: input validation, and which lines a
+/// change touches (open ones whose ETA differs). The FTC consent rule it applies is
+/// <see cref="DelayConsent"/>.
 /// </summary>
 public static class EtaChangeRules
 {
@@ -20,9 +20,6 @@ public static class EtaChangeRules
     public static readonly DateOnly EarliestEta = new(2000, 1, 1);
 
     public const int MaxYearsAhead = 5;
-
-    /// <summary>A first delay of at most this many days past the promised date counts as accepted unless the customer cancels.</summary>
-    public const int SilentConsentDays = 30;
 
     public static DateOnly LatestEta(DateOnly today) => today.AddYears(MaxYearsAhead);
 
@@ -101,36 +98,6 @@ public static class EtaChangeRules
         }
         return errors;
     }
-
-    /// <summary>
-    /// Whether the customer must expressly agree once the line's ETA becomes <paramref name="newEta"/>
-    /// (16 CFR 435.2: silence counts as consent only for a first delay to a definite date at most 30
-    /// days past the promised date; a further delay, a longer one or an unknown date needs consent).
-    /// Evaluated on the line as it is before the change.
-    /// </summary>
-    public static Expression<Func<OrderLine, bool>> ConsentRequiredAfter(DateOnly? newEta)
-    {
-        if (newEta is not { } eta)
-        {
-            // No definite date: an indefinite delay always needs express consent.
-            return line => true;
-        }
-        var silentConsentLimit = eta.AddDays(-SilentConsentDays);
-        // "Already delayed" is read from the line itself (its ETA before this change lies past the
-        // promise), so the rule needs no look into the history and stays one UPDATE.
-        return line => line.Eta != null && line.Eta < eta
-            ? line.PromisedDate == null
-              || (line.PromisedDate < eta && (line.Eta > line.PromisedDate || line.PromisedDate < silentConsentLimit))
-            : (line.PromisedDate != null && line.PromisedDate >= eta) ? false : line.ConsentRequired;
-    }
-
-    /// <summary>A later date (or an unknown one) asks the customer again; an earlier one keeps their answer.</summary>
-    public static Expression<Func<OrderLine, bool>> MovesLater(DateOnly? newEta) => newEta is { } eta
-        ? line => line.Eta != null && line.Eta < eta
-        : line => line.Eta != null;
-
-    internal static Expression<Func<OrderLine, bool>> IsOpen =>
-        line => line.Status == LineStatus.Open || line.Status == LineStatus.PartiallyShipped;
 
     internal static Expression<Func<OrderLine, bool>> DiffersFrom(DateOnly? newEta) => newEta is { } eta
         ? line => line.Eta == null || line.Eta != eta

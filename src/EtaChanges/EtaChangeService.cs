@@ -35,7 +35,7 @@ public sealed class EtaChangeService(
         {
             return new EtaChangePreview(0, 0);
         }
-        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(EtaChangeRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
+        var lines = db.OrderLines.AsNoTracking().Where(resolved.Match).Where(LineRules.IsOpen).Where(EtaChangeRules.DiffersFrom(newEta));
         var lineCount = await lines.CountAsync(cancellationToken);
         var customerCount = lineCount == 0 ? 0 : await lines.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
         return new EtaChangePreview(lineCount, customerCount);
@@ -60,7 +60,7 @@ public sealed class EtaChangeService(
         var batchId = Guid.NewGuid();
         var changes = db.OrderLines
             .Where(resolved.Match)
-            .Where(EtaChangeRules.IsOpen)
+            .Where(LineRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(request.NewEta));
 
         // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
@@ -197,7 +197,7 @@ public sealed class EtaChangeService(
                    {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), change.ChangedAt)},
                    {sql.Value<EtaChange>(nameof(EtaChange.BatchId), change.BatchId)}
             FROM "OrderLines" AS l
-            WHERE {change.Target.Sql(sql)} AND l."Status" IN ({(int)LineStatus.Open}, {(int)LineStatus.PartiallyShipped}) AND {DiffersFromSql(sql, change.NewEta)}
+            WHERE {change.Target.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, change.NewEta)}
             """;
         var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
         if (audited != claimed)
@@ -206,11 +206,11 @@ public sealed class EtaChangeService(
         }
 
         // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-        var movesLater = EtaChangeRules.MovesLater(change.NewEta);
+        var movesLater = DelayConsent.MovesLater(change.NewEta);
         return await change.Lines(db).ExecuteUpdateAsync(s => s
             .SetProperty(l => l.Eta, change.NewEta)
             .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-            .SetProperty(l => l.ConsentRequired, EtaChangeRules.ConsentRequiredAfter(change.NewEta))
+            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(change.NewEta))
             .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
             .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
             .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
@@ -248,7 +248,7 @@ public sealed class EtaChangeService(
             .Where(l => ids.Contains(l.Id))
             .Select(l => new OrderLine { Id = l.Id, Version = l.Version, Status = l.Status, Eta = l.Eta })
             .ToDictionaryAsync(l => l.Id, cancellationToken);
-        var isOpen = EtaChangeRules.IsOpen.Compile();
+        var isOpen = LineRules.IsOpen.Compile();
         var differs = EtaChangeRules.DiffersFrom(newEta).Compile();
         return expected.All(seen => current.TryGetValue(seen.LineId, out var line)
             && line.Version == (isOpen(line) && differs(line) ? seen.Version + 1 : seen.Version));
@@ -320,7 +320,7 @@ public sealed class EtaChangeService(
     {
         public IQueryable<OrderLine> Lines(PortalDbContext db) => db.OrderLines
             .Where(Target.Match)
-            .Where(EtaChangeRules.IsOpen)
+            .Where(LineRules.IsOpen)
             .Where(EtaChangeRules.DiffersFrom(NewEta));
     }
 

@@ -1,14 +1,11 @@
-using BacklogPortal.Staff.Lines;
-
 namespace BacklogPortal.EtaChanges;
 
 public static class EtaChangesExtensions
 {
-    /// <summary>The ETA write path and the staff lines workspace that drives it.</summary>
+    /// <summary>The one write path of every ETA change (staff pages, import, API): audit and outbox in one transaction.</summary>
     public static IHostApplicationBuilder AddEtaChanges(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<EtaChangeService>();
-        builder.Services.AddSingleton<StaffBacklogQuery>();
         return builder;
     }
 }

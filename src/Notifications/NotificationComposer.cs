@@ -87,7 +87,7 @@ public sealed class NotificationComposer(
         {
             return customer.Oldest + settings.CoalesceWindow;
         }
-        var zone = EmailFormat.Zone(customer.TimeZoneId);
+        var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         return customer.Oldest <= DigestSchedule.Previous(now, zone, settings.DigestTimeOfDay)
             ? now
             : DigestSchedule.Next(now, zone, settings.DigestTimeOfDay);
@@ -203,8 +203,8 @@ public sealed class NotificationComposer(
     private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> userEmails,
         IReadOnlyList<EmailLine> lines, DateTimeOffset now, NotificationsOptions settings)
     {
-        var culture = EmailFormat.Culture(customer.Culture);
-        var zone = EmailFormat.Zone(customer.TimeZoneId);
+        var culture = CustomerLocale.CultureFor(customer.Culture);
+        var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
         var listed = lines;
         if (lines.Count > settings.MaxLinesPerEmail)

@@ -327,8 +327,6 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         return until;
     }
 
-    // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
-    // equality, so its expiry must survive the round trip unchanged.
     /// <summary>
     /// When another writer (the composer) holds SQLite's write lock, Microsoft.Data.Sqlite retries
     /// after 150 ms sleeps; SQLite's own busy handler waits in steps of a few ms, so a claim or a
@@ -342,6 +340,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         }
     }
 
+    // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by
+    // equality, so its expiry must survive the round trip unchanged.
     private static DateTimeOffset Truncate(DateTimeOffset instant) =>
         new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerMillisecond, instant.Offset);
 
@@ -361,149 +361,3 @@ internal sealed record Claim(string Owner, DateTimeOffset Until);
 internal sealed record Prepared(Notification Notification, MimeMessage Message);
 
 internal sealed record ClaimedBatch(Claim Claim, List<Notification> Notifications);
-
-internal abstract record Outcome(long Id);
-
-internal sealed record Sent(long Id, DateTimeOffset At) : Outcome(Id);
-
-internal sealed record Failed(long Id, DateTimeOffset At, int Attempts, bool Final, DateTimeOffset NextAttemptAt, string Error) : Outcome(Id);
-
-/// <summary>Given back unsent (no attempt counted); the error, if any, tells staff why it waits.</summary>
-internal sealed record Released(long Id, string? Error) : Outcome(Id);
-
-/// <summary>
-/// Writes delivery outcomes as they come in, group-commit style: whatever arrived while the last
-/// write ran goes into the next transaction. Senders never wait for the database, and an accepted
-/// email is recorded within milliseconds while the database is free (longer while another writer,
-/// such as the composer, holds it): that window is the only one in which a crash can cause a duplicate.
-/// </summary>
-internal sealed class OutcomeRecorder
-{
-    private readonly System.Threading.Channels.Channel<Outcome> outcomes =
-        System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
-    private readonly IDbContextFactory<PortalDbContext> dbFactory;
-    private readonly object databaseWrites;
-    private readonly Claim claim;
-    private readonly TimeProvider clock;
-    private readonly ILogger logger;
-    private readonly Task writing;
-
-    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger)
-    {
-        this.dbFactory = dbFactory;
-        this.databaseWrites = databaseWrites;
-        this.claim = claim;
-        this.clock = clock;
-        this.logger = logger;
-        // A thread of its own with synchronous calls, for the same reason as the claim (see StartClaim).
-        writing = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
-
-    public void Add(Outcome outcome) => outcomes.Writer.TryWrite(outcome);
-
-    /// <summary>Waits until every outcome added so far is written.</summary>
-    public Task CompleteAsync()
-    {
-        outcomes.Writer.TryComplete();
-        return writing;
-    }
-
-    private void WriteLoop()
-    {
-        var batch = new List<Outcome>();
-        while (outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            while (outcomes.Reader.TryRead(out var outcome))
-            {
-                batch.Add(outcome);
-            }
-            WriteWithRetries(batch);
-            batch.Clear();
-        }
-    }
-
-    private void WriteWithRetries(List<Outcome> batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                lock (databaseWrites)
-                {
-                    Write(batch);
-                }
-                return;
-            }
-            catch (Exception exception)
-            {
-                // Keep trying while the claim holds; after that another instance may send these
-                // emails again, which is the best that can be done without a database.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
-                if (clock.GetUtcNow() + delay >= claim.Until)
-                {
-                    logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
-                    return;
-                }
-                logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
-                Task.Delay(delay, clock).GetAwaiter().GetResult();
-            }
-        }
-    }
-
-    private void Write(List<Outcome> batch)
-    {
-        using var db = dbFactory.CreateDbContext();
-        NotificationDispatcher.WaitInsideSqlite(db);
-        using var transaction = db.Database.BeginTransaction();
-
-        // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
-        var sent = batch.OfType<Sent>().ToList();
-        foreach (var chunk in sent.Chunk(1000))
-        {
-            var ids = chunk.Select(s => s.Id).ToArray();
-            var at = chunk.Max(s => s.At);
-            db.Notifications
-                .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
-                .ExecuteUpdate(s => s
-                    .SetProperty(n => n.Status, NotificationStatus.Sent)
-                    .SetProperty(n => n.SentAt, at)
-                    .SetProperty(n => n.LastAttemptAt, at)
-                    .SetProperty(n => n.Attempts, n => n.Attempts + 1)
-                    .SetProperty(n => n.LastError, (string?)null)
-                    .SetProperty(n => n.LeaseOwner, (string?)null)
-                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-
-        // Failures and give-backs only touch an email while this round still holds its claim.
-        foreach (var failed in batch.OfType<Failed>())
-        {
-            Claimed(db, failed.Id).ExecuteUpdate(s => s
-                .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
-                .SetProperty(n => n.Attempts, failed.Attempts)
-                .SetProperty(n => n.LastAttemptAt, failed.At)
-                .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
-                .SetProperty(n => n.LastError, failed.Error)
-                .SetProperty(n => n.LeaseOwner, (string?)null)
-                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-        // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
-        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
-        {
-            foreach (var chunk in reason.Chunk(1000))
-            {
-                var ids = chunk.Select(r => r.Id).ToArray();
-                var error = reason.Key;
-                db.Notifications
-                    .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
-                    .ExecuteUpdate(s => s
-                        .SetProperty(n => n.LastError, n => error ?? n.LastError)
-                        .SetProperty(n => n.LeaseOwner, (string?)null)
-                        .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-            }
-        }
-        transaction.Commit();
-    }
-
-    private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>
-        db.Notifications.Where(n => n.Id == id && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until);
-}

@@ -58,7 +58,7 @@ public static class OutboxNetting
             var ids = group.Select(e => e.Id).ToList();
             // Never tell a customer about a line that is not theirs, whatever the outbox says.
             if (group.Key is not { } lineId || !lines.TryGetValue(lineId, out var line) || line.CustomerId != customerId
-                || line.Status is LineStatus.Shipped or LineStatus.Cancelled)
+                || !LineRules.IsOpenStatus(line.Status))
             {
                 silent.AddRange(ids);
                 continue;
@@ -102,7 +102,7 @@ public static class OutboxNetting
                 _ => LineNews.Later,
             };
             return Line(line, links, oldEta, newEta, news, changes[^1].ReasonCode, changes[^1].ReasonText,
-                consentNeeded: line.ConsentRequired && line.CustomerResponse == CustomerResponse.None
+                consentNeeded: LineRules.AwaitsDecisionFor(line.Status, line.ConsentRequired, line.CustomerResponse)
                     && news is LineNews.Later or LineNews.DateNowUnknown);
         }
 
@@ -131,24 +131,4 @@ public static class OutboxNetting
         CancelUrl = links.Respond(line.OrderNumber, line.Id, "cancel"),
         ChangeCount = line.EtaChangeCount,
     };
-}
-
-/// <summary>Links into the portal from emails, all starting at <c>Portal:PublicBaseUrl</c>.</summary>
-public sealed class PortalLinks(string publicBaseUrl)
-{
-    private readonly string baseUrl = publicBaseUrl.TrimEnd('/');
-
-    /// <summary>The host for Message-IDs and calendar UIDs, e.g. "portal.example.com".</summary>
-    public string Host { get; } = new Uri(publicBaseUrl).IdnHost;
-
-    public string Backlog => $"{baseUrl}/backlog";
-
-    public string Settings => $"{baseUrl}/settings/notifications";
-
-    public string Order(string orderNumber) => $"{baseUrl}/orders/{Uri.EscapeDataString(orderNumber)}";
-
-    public string Respond(string orderNumber, int lineId, string response) => $"{Order(orderNumber)}?line={lineId}&respond={response}";
-
-    /// <summary>The stable Message-ID of a notification (without angle brackets): a resend is recognisably the same email.</summary>
-    public string MessageId(long notificationId) => $"notification-{notificationId}@{Host}";
 }

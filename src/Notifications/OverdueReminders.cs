@@ -1,6 +1,5 @@
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
-using BacklogPortal.Notifications.Templates;
 using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Notifications;
@@ -28,13 +27,13 @@ public sealed class OverdueReminders(
         var added = 0;
         foreach (var zone in zones)
         {
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, EmailFormat.Zone(zone)).DateTime);
+            var today = CustomerLocale.TodayIn(CustomerLocale.ZoneFor(zone), now);
             while (true)
             {
                 var overdue = await db.OrderLines
-                    .Where(l => (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped)
-                        && l.Eta != null && l.Eta < today
-                        && db.Customers.Any(c => c.Id == l.CustomerId && c.TimeZoneId == zone)
+                    .Where(LineRules.IsOpen)
+                    .Where(LineRules.IsOverdueOn(today))
+                    .Where(l => db.Customers.Any(c => c.Id == l.CustomerId && c.TimeZoneId == zone)
                         && !db.NotificationOutbox.Any(e =>
                             e.Kind == NotificationKind.OverdueReminder && e.OrderLineId == l.Id && e.Eta == l.Eta))
                     .OrderBy(l => l.Id)

@@ -10,11 +10,7 @@ namespace BacklogPortal.Orders;
 public static class CustomerResponseRules
 {
     /// <summary>Express consent is asked for (FTC rule: a further, long or indefinite delay) and not given yet.</summary>
-    public static Expression<Func<OrderLine, bool>> CanAccept =>
-        line => (line.Status == LineStatus.Open || line.Status == LineStatus.PartiallyShipped)
-            && line.QuantityOrdered - line.QuantityShipped - line.QuantityCancelled > 0
-            && line.ConsentRequired
-            && line.CustomerResponse == CustomerResponse.None;
+    public static Expression<Func<OrderLine, bool>> CanAccept { get; } = LineRules.AwaitsDecision.And(LineRules.HasOpenQuantity);
 
     /// <summary>
     /// The line is delayed, so the customer may cancel what has not shipped (16 CFR 435.2: every delay
@@ -23,9 +19,8 @@ public static class CustomerResponseRules
     /// shipment, or it was ever moved later (each of those sends an email with a cancel link).
     /// </summary>
     public static Expression<Func<OrderLine, bool>> CanCancel(DateOnly today) =>
-        line => (line.Status == LineStatus.Open || line.Status == LineStatus.PartiallyShipped)
-            && line.QuantityOrdered - line.QuantityShipped - line.QuantityCancelled > 0
-            && (line.ConsentRequired
+        LineRules.IsOpen.And(LineRules.HasOpenQuantity).And(line =>
+            line.ConsentRequired
                 || line.Eta == null
                 || line.Eta > line.PromisedDate
                 || line.Eta < today

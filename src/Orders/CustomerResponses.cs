@@ -111,7 +111,7 @@ public sealed class CustomerResponses(
         if (current.CustomerRespondedAt is { } answeredAt)
         {
             var zone = await db.Customers.Where(c => c.Id == customerId).Select(c => c.TimeZoneId).SingleAsync(cancellationToken);
-            answeredOn = OrderFormat.Instant(answeredAt, Notifications.Templates.EmailFormat.Zone(zone));
+            answeredOn = DateFormat.Instant(answeredAt, CustomerLocale.ZoneFor(zone));
         }
         if (AlreadySettled(response, current.Status, current.CustomerResponse, answeredOn) is { } settled)
         {

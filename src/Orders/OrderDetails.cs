@@ -89,7 +89,7 @@ public sealed record OrderDetail(
     public int AwaitingDecisionCount => Lines.Count(l => l.AwaitsDecision);
 
     /// <summary>The customer's zone (as in their emails), for the instants of changes and answers.</summary>
-    public TimeZoneInfo Zone { get; } = Notifications.Templates.EmailFormat.Zone(TimeZoneId);
+    public TimeZoneInfo Zone { get; } = CustomerLocale.ZoneFor(TimeZoneId);
 }
 
 public sealed record OrderDetailLine(
@@ -113,22 +113,22 @@ public sealed record OrderDetailLine(
     bool CanAccept,
     bool CanCancel)
 {
-    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
-    public bool IsOpen => Status is LineStatus.Open or LineStatus.PartiallyShipped;
+    public bool IsOpen => LineRules.IsOpenStatus(Status);
 
-    /// <summary>The customer's express consent is asked for and not given yet.</summary>
+    /// <summary>The customer's express consent is asked for and not given yet (<see cref="LineRules.AwaitsDecision"/>), and something is left to accept.</summary>
     public bool AwaitsDecision => CanAccept;
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
+    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => IsOpen && LineFigures.IsOverdue(Eta, today);
+    public bool IsOverdueOn(DateOnly today) => IsOpen && LineRules.IsOverdue(Eta, today);
 
     /// <summary>Why the customer cannot give <paramref name="wanted"/> now, in the service's words; null when they can.</summary>
     public string? RefusalFor(CustomerResponse wanted, TimeZoneInfo zone) =>
         (wanted == CustomerResponse.AcceptedNewDate ? CanAccept : CanCancel) ? null
-        : CustomerResponses.AlreadySettled(wanted, Status, CustomerResponse, CustomerRespondedAt is { } at ? OrderFormat.Instant(at, zone) : null)
+        : CustomerResponses.AlreadySettled(wanted, Status, CustomerResponse, CustomerRespondedAt is { } at ? DateFormat.Instant(at, zone) : null)
             ?? CustomerResponses.NothingToDecide(wanted, CanCancel);
 }
 

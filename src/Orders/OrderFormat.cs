@@ -1,17 +1,8 @@
-using System.Globalization;
-
 namespace BacklogPortal.Orders;
 
-/// <summary>Dates on the order page: the same short form as /backlog; instants in the customer's time zone.</summary>
+/// <summary>Quantities on the order page; dates come from <see cref="Domain.DateFormat"/>.</summary>
 internal static class OrderFormat
 {
-    public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "—";
-
-    public static string Eta(DateOnly? eta) => eta is null ? "Date not yet known" : Date(eta);
-
-    public static string Instant(DateTimeOffset instant, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(instant, zone).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
-
     public static string Units(int count) => count == 1 ? "1 unit" : $"{count:N0} units";
 }
 

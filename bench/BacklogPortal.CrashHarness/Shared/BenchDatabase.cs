@@ -1,5 +1,4 @@
 using System.Globalization;
-using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -26,7 +25,7 @@ public static class BenchDatabase
 {
     // Identity's store settings shape the model (schema version), exactly as in the app.
     private static readonly IServiceProvider IdentityModelServices =
-        new ServiceCollection().Configure<IdentityOptions>(IdentitySetup.ConfigureStore).BuildServiceProvider();
+        new ServiceCollection().Configure<IdentityOptions>(IdentityStore.Configure).BuildServiceProvider();
 
     public static DbContextOptions<SqlitePortalDbContext> Options(string path) => new DbContextOptionsBuilder<SqlitePortalDbContext>()
         .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString(),

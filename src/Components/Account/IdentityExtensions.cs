@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
@@ -106,7 +105,7 @@ public static class IdentitySetup
 {
     public static void Configure(IdentityOptions options)
     {
-        ConfigureStore(options);
+        IdentityStore.Configure(options);
         options.SignIn.RequireConfirmedAccount = true;
         options.User.RequireUniqueEmail = true;
         options.Lockout.AllowedForNewUsers = true;
@@ -114,61 +113,4 @@ public static class IdentitySetup
         options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
         options.Password.RequiredLength = 8;
     }
-
-    /// <summary>The store settings that shape the database; shared with the EF design-time factories.</summary>
-    public static void ConfigureStore(IdentityOptions options) =>
-        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
-}
-
-public static class Policies
-{
-    public const string Customer = "Customer";
-    public const string Staff = "Staff";
-    public const string Admin = "Admin";
-}
-
-public static class PortalClaims
-{
-    /// <summary>The customer account a customer user belongs to; the only source of scoping for customer queries.</summary>
-    public const string CustomerId = "backlogportal:customer_id";
-
-    public const string DisplayName = "backlogportal:display_name";
-
-    public static int? GetCustomerId(this ClaimsPrincipal user) =>
-        int.TryParse(user.FindFirstValue(CustomerId), out var id) ? id : null;
-
-    public static string GetDisplayName(this ClaimsPrincipal user) =>
-        user.FindFirstValue(DisplayName) ?? user.Identity?.Name ?? "";
-}
-
-internal sealed class PortalClaimsPrincipalFactory(
-    UserManager<ApplicationUser> userManager,
-    RoleManager<IdentityRole> roleManager,
-    IOptions<IdentityOptions> options)
-    : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(userManager, roleManager, options)
-{
-    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
-    {
-        var identity = await base.GenerateClaimsAsync(user);
-        if (user.CustomerId is { } customerId)
-        {
-            identity.AddClaim(new Claim(PortalClaims.CustomerId, customerId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        if (!string.IsNullOrWhiteSpace(user.DisplayName))
-        {
-            identity.AddClaim(new Claim(PortalClaims.DisplayName, user.DisplayName));
-        }
-        return identity;
-    }
-}
-
-public sealed class SignInRateLimitOptions
-{
-    public const string SectionName = "Identity:SignInRateLimit";
-
-    /// <summary>Sign-in form posts allowed per client address and window.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
-    public int PermitLimit { get; set; } = 10;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,5 +1,4 @@
 using BacklogPortal.Domain;
-using BacklogPortal.EtaChanges;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -218,7 +217,7 @@ public sealed class DemoDataSeeder(
                 ChangedAt = changedAt < now ? changedAt : now.AddMinutes(-m - 1),
             });
             // The same FTC consent rule as every real ETA change.
-            line.ConsentRequired = EtaChangeRules.ConsentRequiredAfter(newEta).Compile()(line);
+            line.ConsentRequired = DelayConsent.RequiredAfter(newEta).Compile()(line);
             line.Eta = newEta;
             line.EtaChangeCount++;
         }

@@ -160,16 +160,8 @@ public abstract class EmailTexts
 
         public override string Reason => "Reason";
 
-        public override string ReasonName(EtaReasonCode code) => code switch
-        {
-            EtaReasonCode.SupplierDelay => "Supplier delay",
-            EtaReasonCode.Production => "Production schedule",
-            EtaReasonCode.Transport => "Transport",
-            EtaReasonCode.ReleaseDateMoved => "Release date moved",
-            EtaReasonCode.StockArrivedEarly => "Stock arrived early",
-            EtaReasonCode.InitialEstimate => "First estimate",
-            _ => "Other",
-        };
+        // The same words as the portal's pages.
+        public override string ReasonName(EtaReasonCode code) => EtaReasonLabels.Label(code);
 
         public override string ConsentNeeded =>
             "Your decision is needed: please tell us whether you accept the new date or want to cancel the open quantity.";

@@ -1,4 +1,5 @@
 using System.Text;
+using BacklogPortal.Domain;
 
 namespace BacklogPortal.Notifications.Templates;
 
@@ -13,7 +14,7 @@ public static class PlainTextEmail
         var text = new StringBuilder();
         text.AppendLine(texts.Greeting(content.CustomerName)).AppendLine();
         text.AppendLine(texts.Intro(content.Kind, content.LineCount));
-        text.AppendLine(texts.AsOf($"{EmailFormat.DateTime(content.ComposedAt, content.TimeZone, content.Culture)} ({EmailFormat.ZoneName(content.TimeZone)})"));
+        text.AppendLine(texts.AsOf($"{DateFormat.LongInstant(content.ComposedAt, content.TimeZone, content.Culture)} ({content.TimeZone.Id})"));
 
         foreach (var order in content.Orders)
         {
@@ -23,10 +24,10 @@ public static class PlainTextEmail
             {
                 text.AppendLine();
                 text.Append("* ").Append(line.ProductName).Append(" (").Append(line.Sku).Append("), ").AppendLine(texts.Quantity(line.QuantityOpen));
-                text.Append("  ").Append(texts.PreviouslyExpected).Append(": ").AppendLine(EmailFormat.Date(line.OldEta, content.Culture, texts));
+                text.Append("  ").Append(texts.PreviouslyExpected).Append(": ").AppendLine(DateFormat.Long(line.OldEta, content.Culture, texts.NotYetKnown));
                 if (line.News != LineNews.Overdue)
                 {
-                    text.Append("  ").Append(texts.NowExpected).Append(": ").AppendLine(EmailFormat.Date(line.NewEta, content.Culture, texts));
+                    text.Append("  ").Append(texts.NowExpected).Append(": ").AppendLine(DateFormat.Long(line.NewEta, content.Culture, texts.NotYetKnown));
                 }
                 text.Append("  ").AppendLine(texts.News(line));
                 if (line.ReasonCode is { } reason)
@@ -56,7 +57,7 @@ public static class PlainTextEmail
         text.AppendLine(texts.NextUpdate(content));
         if (content.NextDigestAt is { } nextDigest)
         {
-            text.AppendLine(texts.NextDigest(EmailFormat.DateTime(nextDigest, content.TimeZone, content.Culture), EmailFormat.ZoneName(content.TimeZone)));
+            text.AppendLine(texts.NextDigest(DateFormat.LongInstant(nextDigest, content.TimeZone, content.Culture), content.TimeZone.Id));
         }
         text.AppendLine().Append(texts.OpenPortal).Append(": ").AppendLine(content.PortalUrl);
         text.AppendLine().AppendLine("--");

@@ -66,6 +66,9 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
     private async Task<List<KindFigures>> ByKindAsync(DateOnly today, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // One pass over the open lines. The conditions restate LineRules (IsOverdueOn, AwaitsDecision,
+        // OpenQuantityOf) inside the aggregate, where an expression cannot be spliced in; the tests
+        // count each figure again through StaffLinesFilter, which uses LineRules itself.
         return await OpenLines(db, today)
             .Select(l => new
             {

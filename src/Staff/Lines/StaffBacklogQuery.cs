@@ -9,40 +9,37 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
 {
     public const int MaxPageSize = 200;
 
-    public async Task<StaffLinesPage> GetOpenLinesAsync(StaffLinesFilter filter, CancellationToken cancellationToken = default)
+    public async Task<StaffLinesResult> GetOpenLinesAsync(StaffLinesFilter filter, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         var lines = db.OrderLines.AsNoTracking()
-            .Where(l => l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped);
+            .Where(LineRules.IsOpen);
         if (filter.Kind is { } kind)
         {
             lines = lines.Where(l => l.Kind == kind);
         }
         if (filter.OverdueOnly)
         {
-            lines = lines.Where(l => l.Eta != null && l.Eta < today);
+            lines = lines.Where(LineRules.IsOverdueOn(today));
         }
         if (filter.AwaitingConsentOnly)
         {
-            lines = lines.Where(l => l.ConsentRequired && l.CustomerResponse == CustomerResponse.None);
+            lines = lines.Where(LineRules.AwaitsDecision);
         }
         if (!string.IsNullOrWhiteSpace(filter.Sku))
         {
-            var sku = filter.Sku.Trim();
-            lines = lines.Where(l => l.Product!.Sku.Contains(sku));
+            lines = lines.Where(TextSearch.AnyContains<OrderLine>(filter.Sku, l => l.Product!.Sku));
         }
         if (!string.IsNullOrWhiteSpace(filter.Customer))
         {
-            var customer = filter.Customer.Trim();
-            var customerIds = db.Customers.Where(c => c.Name.Contains(customer) || c.Number.Contains(customer)).Select(c => c.Id);
+            var customerIds = db.Customers.Where(TextSearch.AnyContains<Customer>(filter.Customer, c => c.Name, c => c.Number)).Select(c => c.Id);
             lines = lines.Where(l => customerIds.Contains(l.CustomerId));
         }
         if (!string.IsNullOrWhiteSpace(filter.Order))
         {
-            var order = filter.Order.Trim();
-            lines = lines.Where(l => l.Order!.OrderNumber.Contains(order));
+            lines = lines.Where(TextSearch.AnyContains<OrderLine>(filter.Order, l => l.Order!.OrderNumber));
         }
 
         var total = await lines.CountAsync(cancellationToken);
@@ -71,7 +68,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
                     l.CustomerResponse))
             .ToListAsync(cancellationToken);
 
-        return new StaffLinesPage(rows, total, today);
+        return new StaffLinesResult(rows, total, today);
     }
 
     /// <summary>Products whose SKU or name contains the text, with their open line counts: the bulk change's SKU picker.</summary>
@@ -81,8 +78,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
         var products = db.Products.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var search = text.Trim();
-            products = products.Where(p => p.Sku.Contains(search) || p.Name.Contains(search));
+            products = products.Where(TextSearch.AnyContains<Product>(text, p => p.Sku, p => p.Name));
         }
         return await products
             .OrderBy(p => p.Sku)
@@ -90,7 +86,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
             .Select(p => new SkuOption(
                 p.Sku,
                 p.Name,
-                db.OrderLines.Count(l => l.ProductId == p.Id && (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped))))
+                db.OrderLines.Where(LineRules.IsOpen).Count(l => l.ProductId == p.Id)))
             .ToListAsync(cancellationToken);
     }
 
@@ -103,10 +99,8 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
         (StaffLinesSort.Sku, true) => lines.OrderByDescending(l => l.Product!.Sku).ThenBy(l => l.Id),
         (StaffLinesSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
         (StaffLinesSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, false) => lines.OrderBy(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, true) => lines.OrderByDescending(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
-        (StaffLinesSort.Moved, false) => lines.OrderBy(l => l.EtaChangeCount).ThenBy(l => l.Id),
-        (StaffLinesSort.Moved, true) => lines.OrderByDescending(l => l.EtaChangeCount).ThenBy(l => l.Id),
+        (StaffLinesSort.OpenQuantity, false) => lines.OrderBy(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
+        (StaffLinesSort.OpenQuantity, true) => lines.OrderByDescending(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
         // Unknown ETAs sort last either way: there is no date to compare.
         (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
         (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
@@ -120,7 +114,6 @@ public enum StaffLinesSort
     Sku,
     PromisedDate,
     OpenQuantity,
-    Moved,
 }
 
 public sealed record StaffLinesFilter(
@@ -135,7 +128,7 @@ public sealed record StaffLinesFilter(
     bool OverdueOnly = false,
     bool AwaitingConsentOnly = false);
 
-public sealed record StaffLinesPage(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
+public sealed record StaffLinesResult(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
 
 public sealed record StaffLine(
     int LineId,
@@ -157,14 +150,14 @@ public sealed record StaffLine(
     bool ConsentRequired,
     CustomerResponse CustomerResponse)
 {
-    public int QuantityOpen => LineFigures.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
+    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineFigures.SlipDays(PromisedDate, Eta);
+    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => LineFigures.IsOverdue(Eta, today);
+    public bool IsOverdueOn(DateOnly today) => LineRules.IsOverdue(Eta, today);
 
-    public bool AwaitsConsent => ConsentRequired && CustomerResponse == CustomerResponse.None;
+    public bool AwaitsConsent => LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse);
 }
 
 public sealed record SkuOption(string Sku, string ProductName, int OpenLines)

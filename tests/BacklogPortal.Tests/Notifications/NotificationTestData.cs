@@ -1,5 +1,6 @@
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
 using BacklogPortal.Notifications;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -61,7 +62,7 @@ public sealed record TestCustomer(int Id, string Name, string Email, string Orde
 
 public sealed record TestLine(int Id, string Sku, string ProductName, DateOnly? Eta);
 
-/// <summary>Customers of their own per test, and ETA changes written the way the write path writes them.</summary>
+/// <summary>Customers of their own per test, and ETA changes through the real write path.</summary>
 public static class NotificationTestData
 {
     public static DateOnly Today(this PortalAppFactory factory) =>
@@ -73,7 +74,6 @@ public static class NotificationTestData
         string culture = "en-US",
         string timeZone = "America/New_York",
         NotificationPreference preference = NotificationPreference.Immediate,
-        bool consentRequired = false,
         string? email = null,
         DateOnly? firstEta = null)
     {
@@ -107,7 +107,6 @@ public static class NotificationTestData
                 UnitPrice = product.UnitPrice,
                 PromisedDate = eta.AddDays(i - 1),
                 Eta = eta.AddDays(i - 1),
-                ConsentRequired = consentRequired,
             });
         }
         db.Orders.Add(order);
@@ -117,40 +116,21 @@ public static class NotificationTestData
     }
 
     /// <summary>
-    /// Changes a line's ETA as the write path does: the line, its audit row and the outbox entry in
-    /// one SaveChanges, then the signal after the commit.
+    /// Changes a line's ETA through the portal's own write path (<see cref="EtaChangeService"/>), as
+    /// staff do on /staff/lines: line, audit row and outbox entry in one transaction, the FTC consent
+    /// flag set by the rule, the composer woken after the commit.
     /// </summary>
     public static async Task ChangeEtaAsync(this PortalAppFactory factory, int lineId, DateOnly? newEta,
         EtaReasonCode reason = EtaReasonCode.SupplierDelay, string? reasonText = "Supplier shipment rescheduled")
     {
-        var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var line = await db.OrderLines.SingleAsync(l => l.Id == lineId);
-        var change = new EtaChange
+        long version;
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
-            OrderLineId = line.Id,
-            CustomerId = line.CustomerId,
-            OldEta = line.Eta,
-            NewEta = newEta,
-            ReasonCode = reason,
-            ReasonText = reasonText,
-            Source = ChangeSource.Staff,
-            ChangedBy = "staff@example.com",
-            ChangedAt = now,
-        };
-        line.Eta = newEta;
-        line.EtaChangeCount++;
-        db.EtaChanges.Add(change);
-        db.NotificationOutbox.Add(new NotificationOutboxEntry
-        {
-            CustomerId = line.CustomerId,
-            Kind = NotificationKind.EtaChanged,
-            OrderLineId = line.Id,
-            EtaChange = change,
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync();
-        factory.Services.GetRequiredService<OutboxSignal>().Notify();
+            version = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Version).SingleAsync();
+        }
+        var result = await factory.Services.GetRequiredService<EtaChangeService>().ChangeAsync(new EtaChangeRequest(
+            EtaChangeTarget.ForLine(lineId, version), newEta, reason, reasonText, ChangeSource.Staff, "staff@example.com"));
+        Assert.True(result.Outcome == EtaChangeOutcome.Changed, $"The ETA change was not made: {result.Outcome}, {result.Message}");
     }
 
     public static async Task<List<Notification>> NotificationsForAsync(this PortalAppFactory factory, int customerId)

@@ -3,7 +3,7 @@ using AngleSharp.Html.Parser;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>The account pages look and speak like the product, not like the project template.</summary>
 public sealed class AccountPagesTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

@@ -1,6 +1,7 @@
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Staff.Lines;
+using BacklogPortal.Tests.EtaChanges;
 using BacklogPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using static BacklogPortal.Tests.EtaChanges.EtaTestData;
 
-namespace BacklogPortal.Tests.EtaChanges;
+namespace BacklogPortal.Tests.Staff;
 
 /// <summary>The single-line dialog against the real service and database: what the second of two editors sees.</summary>
 public sealed class ChangeLineEtaDialogTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>, IAsyncLifetime

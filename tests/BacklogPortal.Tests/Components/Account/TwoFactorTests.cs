@@ -2,7 +2,7 @@ using System.Net;
 using AngleSharp.Html.Parser;
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>Two-factor authentication end to end: set up on the account page, asked for at sign-in.</summary>
 public sealed class TwoFactorTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

@@ -1,7 +1,7 @@
 using System.Net;
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>Registration and password reset: emails over real SMTP to the in-process server, links followed.</summary>
 public sealed class AccountEmailTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

@@ -7,7 +7,7 @@ using BacklogPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
-namespace BacklogPortal.Tests.Components;
+namespace BacklogPortal.Tests.Backlog;
 
 public sealed class BacklogPageTests : PortalComponentTestContext
 {

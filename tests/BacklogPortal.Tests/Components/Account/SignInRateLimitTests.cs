@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>
 /// The portal with a small sign-in limit, and a test-only way to choose the client address: the

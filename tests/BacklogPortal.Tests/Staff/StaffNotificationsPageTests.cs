@@ -3,12 +3,13 @@ using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
 using BacklogPortal.Staff;
 using BacklogPortal.Tests.Infrastructure;
+using BacklogPortal.Tests.Notifications;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 
-namespace BacklogPortal.Tests.Notifications;
+namespace BacklogPortal.Tests.Staff;
 
 public sealed class StaffNotificationsPageTests(NotificationAppFactory factory) : IClassFixture<NotificationAppFactory>, IAsyncLifetime
 {

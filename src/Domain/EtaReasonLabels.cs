@@ -1,8 +1,9 @@
-using BacklogPortal.Domain;
+namespace BacklogPortal.Domain;
 
-namespace BacklogPortal.EtaChanges;
-
-/// <summary>How reason codes read to people (staff pickers, history, emails).</summary>
+/// <summary>
+/// How reason codes read to people, in the same words on every page (staff pickers, the order's
+/// history) and in English emails; other languages translate these in their email texts.
+/// </summary>
 public static class EtaReasonLabels
 {
     /// <summary>The codes staff pick from, most common first; <see cref="EtaReasonCode.InitialEstimate"/> is for imports.</summary>
@@ -19,11 +20,11 @@ public static class EtaReasonLabels
     public static string Label(EtaReasonCode code) => code switch
     {
         EtaReasonCode.SupplierDelay => "Supplier delay",
-        EtaReasonCode.Production => "Production",
+        EtaReasonCode.Production => "Production schedule",
         EtaReasonCode.Transport => "Transport",
         EtaReasonCode.ReleaseDateMoved => "Release date moved",
         EtaReasonCode.StockArrivedEarly => "Stock arrived early",
-        EtaReasonCode.InitialEstimate => "Initial estimate",
+        EtaReasonCode.InitialEstimate => "First estimate",
         _ => "Other",
     };
 }

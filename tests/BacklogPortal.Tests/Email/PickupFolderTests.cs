@@ -1,7 +1,8 @@
 using BacklogPortal.Domain;
+using BacklogPortal.Tests.Notifications;
 using MimeKit;
 
-namespace BacklogPortal.Tests.Notifications;
+namespace BacklogPortal.Tests.Email;
 
 public sealed class PickupFolderTests(PickupFolderTests.PickupFactory factory) : IClassFixture<PickupFolderTests.PickupFactory>
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>The account settings pages change what they say they change.</summary>
 public sealed class AccountSettingsTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

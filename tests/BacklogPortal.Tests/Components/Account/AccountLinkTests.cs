@@ -1,6 +1,6 @@
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>The portal behind a public address that differs from the one the request came in on.</summary>
 public sealed class PublicAddressPortalAppFactory : PortalAppFactory

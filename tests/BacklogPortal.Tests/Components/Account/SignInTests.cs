@@ -2,7 +2,7 @@ using System.Net;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Tests.Infrastructure;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 public sealed class SignInTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {

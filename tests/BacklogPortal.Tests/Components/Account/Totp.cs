@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace BacklogPortal.Tests.Identity;
+namespace BacklogPortal.Tests.Components.Account;
 
 /// <summary>What an authenticator app does (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), to answer the portal's 2FA prompts.</summary>
 internal static class Totp

@@ -1,0 +1,41 @@
+using System.Linq.Expressions;
+
+namespace BacklogPortal.Domain;
+
+/// <summary>
+/// The FTC Mail, Internet or Telephone Order Rule (16 CFR 435.2) as it applies to a line whose ETA
+/// moves: silence counts as consent only for a first delay to a definite date at most
+/// <see cref="SilentConsentDays"/> past the promised date; a further delay, a longer one or an
+/// unknown date needs the customer's express consent. Expressions, so that the write path's
+/// set-based UPDATE, the demo seeder and the tests evaluate the very same rule.
+/// </summary>
+public static class DelayConsent
+{
+    /// <summary>A first delay of at most this many days past the promised date counts as accepted unless the customer cancels.</summary>
+    public const int SilentConsentDays = 30;
+
+    /// <summary>
+    /// Whether the customer must expressly agree once the line's ETA becomes <paramref name="newEta"/>.
+    /// Evaluated on the line as it is before the change.
+    /// </summary>
+    public static Expression<Func<OrderLine, bool>> RequiredAfter(DateOnly? newEta)
+    {
+        if (newEta is not { } eta)
+        {
+            // No definite date: an indefinite delay always needs express consent.
+            return line => true;
+        }
+        var silentConsentLimit = eta.AddDays(-SilentConsentDays);
+        // "Already delayed" is read from the line itself (its ETA before this change lies past the
+        // promise), so the rule needs no look into the history and stays one UPDATE.
+        return line => line.Eta != null && line.Eta < eta
+            ? line.PromisedDate == null
+              || (line.PromisedDate < eta && (line.Eta > line.PromisedDate || line.PromisedDate < silentConsentLimit))
+            : (line.PromisedDate != null && line.PromisedDate >= eta) ? false : line.ConsentRequired;
+    }
+
+    /// <summary>A later date (or an unknown one) asks the customer again; an earlier one keeps their answer.</summary>
+    public static Expression<Func<OrderLine, bool>> MovesLater(DateOnly? newEta) => newEta is { } eta
+        ? line => line.Eta != null && line.Eta < eta
+        : line => line.Eta != null;
+}

@@ -1,0 +1,60 @@
+using BacklogPortal.Backlog;
+using BacklogPortal.Components;
+using BacklogPortal.Components.Account;
+using BacklogPortal.Data;
+using BacklogPortal.Email;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Hosting;
+using BacklogPortal.Import;
+using BacklogPortal.Notifications;
+using BacklogPortal.Orders;
+using BacklogPortal.Staff;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace BacklogPortal;
+
+/// <summary>
+/// The whole portal in two calls, used by Program.cs, the test hosts and the bench hosts alike: every
+/// feature's own <c>AddXyz()</c>, and the request pipeline.
+/// </summary>
+public static class PortalExtensions
+{
+    public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
+    {
+        builder.AddHosting();
+        builder.AddData();
+        builder.AddEmail();
+        builder.AddNotifications();
+        builder.AddPortalIdentity();
+        builder.AddEtaChanges();
+        builder.AddBacklog();
+        builder.AddOrders();
+        builder.AddStaff();
+        builder.AddImport();
+        return builder;
+    }
+
+    /// <summary>The request pipeline: errors, static assets, sign-in limits, pages and endpoints.</summary>
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}
