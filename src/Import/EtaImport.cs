@@ -35,21 +35,22 @@ public sealed class EtaImport(
 
         var problems = new EtaImportFile.Problems(options.Value.MaxReportedProblems);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Up to 100,000 names: each list goes as one (JSON) parameter, not one parameter per name.
         var lineRows = file.Rows.Where(r => r.NamesLine).ToList();
         var skuRows = file.Rows.Where(r => !r.NamesLine).ToList();
 
         var orderNumbers = lineRows.Select(r => r.OrderNumber!).Distinct().ToArray();
         var knownOrders = orderNumbers.Length == 0 ? [] : await db.Orders.AsNoTracking()
-            .Where(o => orderNumbers.Contains(o.OrderNumber)).Select(o => o.OrderNumber)
+            .Where(o => EF.Parameter(orderNumbers).Contains(o.OrderNumber)).Select(o => o.OrderNumber)
             .ToHashSetAsync(StringComparer.Ordinal, cancellationToken);
         var lines = orderNumbers.Length == 0 ? [] : await db.OrderLines.AsNoTracking()
-            .Where(l => orderNumbers.Contains(l.Order!.OrderNumber))
+            .Where(l => EF.Parameter(orderNumbers).Contains(l.Order!.OrderNumber))
             .Select(l => new ImportedLine(l.Order!.OrderNumber, l.LineNumber, l.Id, l.ProductId, l.CustomerId, l.Status, l.Eta))
             .ToDictionaryAsync(l => (l.OrderNumber, l.LineNumber), cancellationToken);
 
         var skus = skuRows.Select(r => r.Sku!).Distinct().ToArray();
         var products = skus.Length == 0 ? [] : await db.Products.AsNoTracking()
-            .Where(p => skus.Contains(p.Sku)).Select(p => new { p.Sku, p.Id })
+            .Where(p => EF.Parameter(skus).Contains(p.Sku)).Select(p => new { p.Sku, p.Id })
             .ToDictionaryAsync(p => p.Sku, p => p.Id, StringComparer.Ordinal, cancellationToken);
 
         var skuRowOfProduct = new Dictionary<int, EtaImportRow>();
@@ -152,7 +153,8 @@ public sealed class EtaImport(
         {
             var productIds = skuRowOfProduct.Keys.ToArray();
             var skuLines = await db.OrderLines.AsNoTracking()
-                .Where(l => productIds.Contains(l.ProductId) && (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped))
+                .Where(l => EF.Parameter(productIds).Contains(l.ProductId))
+                .Where(LineRules.IsOpen)
                 .GroupBy(l => new { l.ProductId, l.CustomerId, l.Eta })
                 .Select(g => new { g.Key.ProductId, g.Key.CustomerId, g.Key.Eta, Lines = g.Count() })
                 .ToListAsync(cancellationToken);

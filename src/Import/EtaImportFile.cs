@@ -369,9 +369,10 @@ public static class EtaImportFile
         return text.ToString();
     }
 
-    private static string Size(long bytes) => bytes >= 1024 * 1024
-        ? $"{bytes / (1024.0 * 1024.0):0.#} MB"
-        : $"{Math.Ceiling(bytes / 1024.0):0} KB";
+    /// <summary>A file size as the page and the messages write it: "10 MB", "3 KB".</summary>
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.#} MB")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Ceiling(bytes / 1024.0):0} KB");
 
     /// <summary>Collects problems up to a limit and keeps counting beyond it.</summary>
     internal sealed class Problems(int limit)
