@@ -66,6 +66,10 @@ internal sealed class OutcomeRecorder
 
     private void WriteWithRetries(List<Outcome> batch)
     {
+        // The lease bounds the retries twice: on the portal's clock (which tests may freeze) and on
+        // the wall clock, so that a frozen test clock cannot keep this thread retrying for ever.
+        var realLimit = claim.Until - clock.GetUtcNow();
+        var realElapsed = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -81,13 +85,16 @@ internal sealed class OutcomeRecorder
                 // Keep trying while the claim holds; after that another instance may send these
                 // emails again, which is the best that can be done without a database.
                 var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
-                if (clock.GetUtcNow() + delay >= claim.Until)
+                if (clock.GetUtcNow() + delay >= claim.Until || realElapsed.Elapsed + delay >= realLimit)
                 {
                     logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
                     return;
                 }
                 logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
-                Task.Delay(delay, clock).GetAwaiter().GetResult();
+                // A real wait on this dedicated thread: it waits for the database's lock to go, which
+                // happens in real time. (Blocking on Task.Delay of the injected clock would never end
+                // under a test's FakeTimeProvider.)
+                Thread.Sleep(delay);
             }
         }
     }

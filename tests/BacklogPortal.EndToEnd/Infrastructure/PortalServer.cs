@@ -1,5 +1,6 @@
 using System.Reflection;
 using BacklogPortal.Data;
+using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,12 +29,16 @@ public sealed class PortalServer : IAsyncLifetime
 
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "backlogportal-e2e", Guid.NewGuid().ToString("n"));
     private KestrelPortalFactory? factory;
+    private TestSmtpServer? smtp;
     private IPlaywright? playwright;
     private IBrowser? browser;
 
     public Uri BaseAddress { get; private set; } = default!;
 
     public IBrowser Browser => browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    /// <summary>The SMTP server the portal sends every email to.</summary>
+    public TestSmtpServer Smtp => smtp ?? throw new InvalidOperationException("The SMTP server has not started.");
 
     public IServiceProvider Services => factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
 
@@ -51,7 +56,8 @@ public sealed class PortalServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(dataDirectory);
-        factory = new KestrelPortalFactory(dataDirectory);
+        smtp = new TestSmtpServer();
+        factory = new KestrelPortalFactory(dataDirectory, smtp.Port);
         factory.StartServer();
         BaseAddress = factory.BaseAddress;
 
@@ -87,6 +93,10 @@ public sealed class PortalServer : IAsyncLifetime
         if (factory is not null)
         {
             await factory.DisposeAsync();
+        }
+        if (smtp is not null)
+        {
+            await smtp.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -1,5 +1,6 @@
 using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
+using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -72,7 +73,7 @@ public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixt
 
         var email = Options.Create(new BacklogPortal.Email.EmailOptions
         {
-            Smtp = new BacklogPortal.Email.SmtpOptions { Host = "127.0.0.1", Port = ClosedPort(), Security = BacklogPortal.Email.SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) },
+            Smtp = new BacklogPortal.Email.SmtpOptions { Host = "127.0.0.1", Port = TestSmtpServer.FreeTcpPort(), Security = BacklogPortal.Email.SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) },
         });
         var connections = ActivatorUtilities.CreateInstance<MailConnectionFactory>(factory.Services, email);
         await using var dispatcher = ActivatorUtilities.CreateInstance<NotificationDispatcher>(factory.Services, connections, email, "dispatcher-offline");
@@ -100,12 +101,5 @@ public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixt
             sent += result.Sent;
         }
         return sent;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
