@@ -2,7 +2,7 @@ using System.Net;
 using BacklogPortal.Data;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Email;
-using BacklogPortal.Tests.Identity;
+using BacklogPortal.Tests.Components.Account;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
