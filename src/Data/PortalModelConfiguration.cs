@@ -63,6 +63,8 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasIndex(l => new { l.ProductId, l.Status });
         // Staff dashboard: overdue lines across all customers.
         line.HasIndex(l => new { l.Status, l.Eta });
+        // Staff dashboard: the customers' answers of the last days.
+        line.HasIndex(l => l.CustomerRespondedAt);
 
         line.Property(l => l.UnitPrice).HasPrecision(18, 2);
         line.Property(l => l.CustomerRespondedBy).HasMaxLength(256);
@@ -84,6 +86,8 @@ internal sealed class EtaChangeConfiguration : IEntityTypeConfiguration<EtaChang
         change.Property(c => c.ReasonText).HasMaxLength(EtaChange.MaxReasonTextLength);
         change.Property(c => c.ChangedBy).HasMaxLength(EtaChange.MaxChangedByLength);
         change.HasIndex(c => c.BatchId);
+        // Staff dashboard: the changes of the last days and weeks, by source.
+        change.HasIndex(c => new { c.ChangedAt, c.Source });
     }
 }
 

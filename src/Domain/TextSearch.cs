@@ -5,7 +5,7 @@ namespace BacklogPortal.Domain;
 
 /// <summary>
 /// The portal's one text search: "the column contains the typed text, ignoring case", as SQL
-/// <c>LIKE '%text%' ESCAPE '\'</c> on both providers (docs/decisions/007-text-search.md). LIKE is
+/// <c>LIKE '%text%' ESCAPE '\'</c> on both providers (docs/decisions/006-text-search.md). LIKE is
 /// case-insensitive on SQLite (for ASCII letters, which SKUs, order and customer numbers use) and
 /// under SQL Server's default case-insensitive collation, where <c>string.Contains</c> is
 /// case-sensitive on SQLite (<c>instr</c>). The column is compared as stored, never wrapped in

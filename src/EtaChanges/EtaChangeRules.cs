@@ -87,6 +87,9 @@ public static class EtaChangeRules
                     errors.Add(new(nameof(request.Target), "A line is selected twice."));
                 }
                 break;
+            case EtaChangeTarget.LinesById { LineIds: var ids } when ids.Count == 0:
+                errors.Add(new(nameof(request.Target), "Name at least one line."));
+                break;
             case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number } when string.IsNullOrWhiteSpace(number):
                 errors.Add(new(nameof(request.Target), "Enter an order number."));
                 break;
