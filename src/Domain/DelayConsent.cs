@@ -38,4 +38,9 @@ public static class DelayConsent
     public static Expression<Func<OrderLine, bool>> MovesLater(DateOnly? newEta) => newEta is { } eta
         ? line => line.Eta != null && line.Eta < eta
         : line => line.Eta != null;
+
+    /// <summary>The line gets a date earlier than its current one, or a date where it had none: good news that keeps the customer's answer.</summary>
+    public static Expression<Func<OrderLine, bool>> MovesEarlier(DateOnly? newEta) => newEta is { } eta
+        ? line => line.Eta == null || line.Eta > eta
+        : line => false;
 }

@@ -29,9 +29,6 @@ public sealed class NotificationComposer(
     TimeProvider clock,
     ILogger<NotificationComposer> logger)
 {
-    // SQL Server takes at most 2,100 parameters per statement; id lists are sent in chunks well below that.
-    private const int IdChunk = 1000;
-
     private readonly PortalLinks links = new(portal.Value.PublicBaseUrl);
 
     public async Task<ComposeResult> ComposeDueAsync(CancellationToken cancellationToken = default)
@@ -185,7 +182,7 @@ public sealed class NotificationComposer(
     {
         var lines = new Dictionary<int, LineRow>();
         var lineIds = entries.Where(e => e.OrderLineId is not null).Select(e => e.OrderLineId!.Value).Distinct();
-        foreach (var chunk in lineIds.Chunk(IdChunk))
+        foreach (var chunk in lineIds.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             var rows = await db.OrderLines
                 .Where(l => chunk.Contains(l.Id))
@@ -238,7 +235,7 @@ public sealed class NotificationComposer(
             CustomerId = customer.Id,
             Kind = content.Kind,
             ToAddress = to,
-            Subject = email.Subject.Length > 400 ? email.Subject[..400] : email.Subject,
+            Subject = email.Subject.Length > Notification.MaxSubjectLength ? email.Subject[..Notification.MaxSubjectLength] : email.Subject,
             HtmlBody = email.HtmlBody,
             TextBody = email.TextBody,
             CalendarIcs = email.CalendarIcs,
@@ -265,7 +262,7 @@ public sealed class NotificationComposer(
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var marked = 0;
-        foreach (var chunk in entryIds.Chunk(IdChunk))
+        foreach (var chunk in entryIds.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             // The customer narrows the scan to their own waiting entries (index on ProcessedAt, CustomerId);
             // without it the database walks every waiting entry of every customer for each update.

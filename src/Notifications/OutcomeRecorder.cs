@@ -21,6 +21,11 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// </summary>
 internal sealed class OutcomeRecorder
 {
+    /// <summary>A failed write is retried after this, doubling up to <see cref="MaxRetryDelay"/>, while the claim holds.</summary>
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly System.Threading.Channels.Channel<Outcome> outcomes =
         System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
@@ -85,7 +90,8 @@ internal sealed class OutcomeRecorder
             {
                 // Keep trying while the claim holds; after that another instance may send these
                 // emails again, which is the best that can be done without a database.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
+                var delay = TimeSpan.FromMilliseconds(Math.Min(
+                    FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), MaxRetryDelay.TotalMilliseconds));
                 if (clock.GetUtcNow() + delay >= claim.Until || realElapsed.Elapsed + delay >= realLimit)
                 {
                     logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
@@ -108,7 +114,7 @@ internal sealed class OutcomeRecorder
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
         var sent = batch.OfType<Sent>().ToList();
-        foreach (var chunk in sent.Chunk(1000))
+        foreach (var chunk in sent.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             var ids = chunk.Select(s => s.Id).ToArray();
             var at = chunk.Max(s => s.At);
@@ -139,7 +145,7 @@ internal sealed class OutcomeRecorder
         // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
         foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
         {
-            foreach (var chunk in reason.Chunk(1000))
+            foreach (var chunk in reason.Chunk(DatabaseLimits.MaxIdsPerStatement))
             {
                 var ids = chunk.Select(r => r.Id).ToArray();
                 var error = reason.Key;

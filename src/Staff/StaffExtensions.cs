@@ -1,4 +1,9 @@
+using BacklogPortal.Staff.Access;
+using BacklogPortal.Staff.Admin;
+using BacklogPortal.Staff.Dashboard;
 using BacklogPortal.Staff.Lines;
+using BacklogPortal.Staff.Orders;
+using BacklogPortal.Staff.Products;
 
 namespace BacklogPortal.Staff;
 
@@ -8,6 +13,12 @@ public static class StaffExtensions
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<StaffBacklogQuery>();
+        builder.Services.AddSingleton<StaffLineHistory>();
+        builder.Services.AddSingleton<StaffOrderView>();
+        builder.Services.AddSingleton<StaffProductsQuery>();
+        builder.Services.AddSingleton<UserAdministration>();
+        builder.Services.AddScoped<StaffAccess>();
+        builder.Services.AddSingleton<StaffDashboardQuery>();
         return builder;
     }
 }

@@ -65,6 +65,17 @@ internal sealed class AccountEmails(
     }
 
     /// <summary>
+    /// An invitation: the password reset flow sets the invited user's first password, so the link
+    /// proves the address and nothing secret travels by email.
+    /// </summary>
+    public async Task SendInvitationAsync(ApplicationUser user, string email, string invitedAs)
+    {
+        var token = await userManager.GeneratePasswordResetTokenAsync(user);
+        var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
+        await emailSender.SendInvitationLinkAsync(email, invitedAs, HtmlEncoder.Default.Encode(link));
+    }
+
+    /// <summary>
     /// Someone tried to register with an address that has an account already. The form answers as for a
     /// new address (nothing tells the visitor the address is taken); the owner learns it here.
     /// </summary>

@@ -21,6 +21,13 @@ internal sealed class IdentityEmailSender(IEmailTransport transport, IOptions<Em
             "Someone (hopefully you) asked to reset the password of your BacklogPortal account. If it was not you, ignore this email.",
             "Reset password", resetLink);
 
+    /// <summary>An administrator invited this person; the link sets their first password (a password reset token).</summary>
+    public Task SendInvitationLinkAsync(string email, string invitedAs, string invitationLink) =>
+        SendAsync(email, "You are invited to BacklogPortal",
+            $"You have been given access to BacklogPortal {WebUtility.HtmlEncode(invitedAs)}. Choose your password to sign in. "
+            + "The link works once and expires; ask us for a new invitation if it has.",
+            "Choose your password", invitationLink);
+
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode) =>
         SendAsync(email, "Your BacklogPortal password reset code",
             $"Use this code to reset your password: {WebUtility.HtmlEncode(resetCode)}", null, null);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -34,7 +35,26 @@ public static class IdentityExtensions
             cookie.LoginPath = "/Account/Login";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.Cookie.Name = "BacklogPortal.Auth";
+            // A signed-in user without the role: a page visit goes to the access-denied page (itself a
+            // 403); a posted form or any other method gets the 403 at once, never a redirect that a
+            // client could take for success.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                }
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync("This action is not available to your account.");
+            };
         });
+        // How long a disabled or changed account may keep using a cookie or a live circuit: every
+        // request re-reads the user's security stamp after this long, and so does every circuit.
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1))
+            .BindConfiguration("Identity:SecurityStamp");
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Customer, policy => policy.RequireRole(Roles.Customer).RequireClaim(PortalClaims.CustomerId))
             .AddPolicy(Policies.Staff, policy => policy.RequireRole(Roles.Staff, Roles.Admin))
@@ -57,10 +77,7 @@ public static class IdentityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddOptions<SignInRateLimitOptions>()
-            .BindConfiguration(SignInRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SignInRateLimitOptions>(SignInRateLimitOptions.SectionName);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -7,15 +7,19 @@ using BacklogPortal.Data;
 
 namespace BacklogPortal.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every 30 minutes an interactive circuit is connected.
+// Revalidates the connected user's security stamp as often as the cookie is revalidated
+// (Identity:SecurityStamp:ValidationInterval, one minute by default): a user who is disabled, unlinked
+// or whose roles change loses a live circuit's authentication within that time.
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IOptions<SecurityStampValidatorOptions> stampOptions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    protected override TimeSpan RevalidationInterval => stampOptions.Value.ValidationInterval < TimeSpan.FromSeconds(1)
+        ? TimeSpan.FromSeconds(1)
+        : stampOptions.Value.ValidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)

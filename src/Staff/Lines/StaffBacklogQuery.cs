@@ -9,66 +9,67 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
 {
     public const int MaxPageSize = 200;
 
-    public async Task<StaffLinesResult> GetOpenLinesAsync(StaffLinesFilter filter, CancellationToken cancellationToken = default)
+    public async Task<StaffLinesResult> GetLinesAsync(StaffLinesFilter filter, StaffLinesPaging paging, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-        var lines = db.OrderLines.AsNoTracking()
-            .Where(LineRules.IsOpen);
-        if (filter.Kind is { } kind)
-        {
-            lines = lines.Where(l => l.Kind == kind);
-        }
-        if (filter.OverdueOnly)
-        {
-            lines = lines.Where(LineRules.IsOverdueOn(today));
-        }
-        if (filter.AwaitingConsentOnly)
-        {
-            lines = lines.Where(LineRules.AwaitsDecision);
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Sku))
-        {
-            lines = lines.Where(TextSearch.AnyContains<OrderLine>(filter.Sku, l => l.Product!.Sku));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Customer))
-        {
-            var customerIds = db.Customers.Where(TextSearch.AnyContains<Customer>(filter.Customer, c => c.Name, c => c.Number)).Select(c => c.Id);
-            lines = lines.Where(l => customerIds.Contains(l.CustomerId));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Order))
-        {
-            lines = lines.Where(TextSearch.AnyContains<OrderLine>(filter.Order, l => l.Order!.OrderNumber));
-        }
+        var lines = filter.Apply(db.OrderLines.AsNoTracking(), db, today);
 
         var total = await lines.CountAsync(cancellationToken);
-        var pageSize = Math.Clamp(filter.PageSize, 1, MaxPageSize);
-        var rows = await (
-                from l in Sort(lines, filter.Sort, filter.Descending).Skip(Math.Max(filter.Page, 0) * pageSize).Take(pageSize)
-                join c in db.Customers on l.CustomerId equals c.Id
-                select new StaffLine(
-                    l.Id,
-                    l.Version,
-                    c.Name,
-                    c.Number,
-                    l.Order!.OrderNumber,
-                    l.LineNumber,
-                    l.Product!.Sku,
-                    l.Product.Name,
-                    l.Kind,
-                    l.QuantityOrdered,
-                    l.QuantityShipped,
-                    l.QuantityCancelled,
-                    l.PromisedDate,
-                    l.Eta,
-                    l.EtaChangeCount,
-                    l.Status,
-                    l.ConsentRequired,
-                    l.CustomerResponse))
+        var pageSize = Math.Clamp(paging.PageSize, 1, MaxPageSize);
+        // The page's ids first on the lines table, then the rows with their order, product and customer.
+        var pageIds = await Sort(lines, paging.Sort, paging.Descending)
+            .Skip(Math.Max(paging.Page, 0) * pageSize)
+            .Take(pageSize)
+            .Select(l => l.Id)
             .ToListAsync(cancellationToken);
+        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => pageIds.Contains(l.Id))).ToListAsync(cancellationToken);
+        var order = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        return new StaffLinesResult([.. rows.OrderBy(r => order[r.LineId])], total, today);
+    }
 
-        return new StaffLinesResult(rows, total, today);
+    /// <summary>The lines of <paramref name="lineIds"/> as staff see them (e.g. a selection re-read before an action).</summary>
+    public async Task<IReadOnlyList<StaffLine>> GetByIdsAsync(IReadOnlyCollection<int> lineIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = lineIds.ToArray();
+        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(l => l.LineId)];
+    }
+
+    private static IQueryable<StaffLine> Rows(PortalDbContext db, IQueryable<OrderLine> lines) =>
+        from l in lines
+        join c in db.Customers on l.CustomerId equals c.Id
+        select new StaffLine(
+            l.Id,
+            l.Version,
+            c.Name,
+            c.Number,
+            l.Order!.OrderNumber,
+            l.LineNumber,
+            l.Product!.Sku,
+            l.Product.Name,
+            l.Kind,
+            l.QuantityOrdered,
+            l.QuantityShipped,
+            l.QuantityCancelled,
+            l.PromisedDate,
+            l.Eta,
+            l.EtaChangeCount,
+            l.Status,
+            l.ConsentRequired,
+            l.CustomerResponse);
+
+    /// <summary>Customers whose name or number contains the text: the customer filter's picker.</summary>
+    public async Task<IReadOnlyList<CustomerOption>> SearchCustomersAsync(string? text, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var customers = db.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            customers = customers.Where(TextSearch.AnyContains<Customer>(text, c => c.Name, c => c.Number));
+        }
+        return await customers.OrderBy(c => c.Name).Take(limit).Select(c => new CustomerOption(c.Number, c.Name)).ToListAsync(cancellationToken);
     }
 
     /// <summary>Products whose SKU or name contains the text, with their open line counts: the bulk change's SKU picker.</summary>
@@ -90,20 +91,14 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
-    // The stable tie-breaker (line id) keeps paging deterministic when many lines share a value.
-    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, StaffLinesSort sort, bool descending) => (sort, descending) switch
+    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, StaffLinesSort sort, bool descending) => sort switch
     {
-        (StaffLinesSort.OrderNumber, false) => lines.OrderBy(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (StaffLinesSort.OrderNumber, true) => lines.OrderByDescending(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (StaffLinesSort.Sku, false) => lines.OrderBy(l => l.Product!.Sku).ThenBy(l => l.Id),
-        (StaffLinesSort.Sku, true) => lines.OrderByDescending(l => l.Product!.Sku).ThenBy(l => l.Id),
-        (StaffLinesSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
-        (StaffLinesSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, false) => lines.OrderBy(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, true) => lines.OrderByDescending(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
-        // Unknown ETAs sort last either way: there is no date to compare.
-        (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
-        (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
+        StaffLinesSort.OrderNumber => lines.ByOrderNumber(descending),
+        StaffLinesSort.Sku => lines.By(l => l.Product!.Sku, descending),
+        StaffLinesSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
+        StaffLinesSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
+        StaffLinesSort.Moved => lines.By(l => l.EtaChangeCount, descending),
+        _ => lines.ByEta(descending),
     };
 }
 
@@ -114,19 +109,11 @@ public enum StaffLinesSort
     Sku,
     PromisedDate,
     OpenQuantity,
+    Moved,
 }
 
-public sealed record StaffLinesFilter(
-    int Page = 0,
-    int PageSize = 50,
-    StaffLinesSort Sort = StaffLinesSort.Eta,
-    bool Descending = false,
-    string? Customer = null,
-    string? Sku = null,
-    string? Order = null,
-    BacklogKind? Kind = null,
-    bool OverdueOnly = false,
-    bool AwaitingConsentOnly = false);
+/// <summary>Which page of the filtered lines, in which order; not part of the shareable filter.</summary>
+public sealed record StaffLinesPaging(int Page = 0, int PageSize = 50, StaffLinesSort Sort = StaffLinesSort.Eta, bool Descending = false);
 
 public sealed record StaffLinesResult(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
 
@@ -155,9 +142,14 @@ public sealed record StaffLine(
     /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
     public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
-    public bool IsOverdueOn(DateOnly today) => LineRules.IsOverdue(Eta, today);
+    public bool IsOverdueOn(DateOnly today) => LineRules.IsOpenStatus(Status) && LineRules.IsOverdue(Eta, today);
 
     public bool AwaitsConsent => LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse);
+}
+
+public sealed record CustomerOption(string Number, string Name)
+{
+    public override string ToString() => $"{Name} ({Number})";
 }
 
 public sealed record SkuOption(string Sku, string ProductName, int OpenLines)

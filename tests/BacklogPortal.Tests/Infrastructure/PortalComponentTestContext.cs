@@ -44,13 +44,21 @@ public abstract class PortalComponentTestContext : BunitContext, IAsyncLifetime
         return Render<TComponent>();
     }
 
-    /// <summary>The ETA write path and the staff query, as the staff pages use them, over this context's database.</summary>
+    /// <summary>
+    /// The ETA write path and the staff queries, as the staff pages use them, over this context's
+    /// database, with a signed-in staff user (every staff action checks the role on the server).
+    /// </summary>
     protected void AddStaffServices()
     {
         Services.AddLogging();
         Services.AddSingleton<BacklogPortal.Notifications.OutboxSignal>();
         Services.AddSingleton<BacklogPortal.EtaChanges.EtaChangeService>();
         Services.AddSingleton<BacklogPortal.Staff.Lines.StaffBacklogQuery>();
+        Services.AddSingleton<BacklogPortal.Staff.Lines.StaffLineHistory>();
+        Services.AddScoped<BacklogPortal.Staff.Access.StaffAccess>();
+        Authorization.SetAuthorized("staff@example.com");
+        Authorization.SetRoles(BacklogPortal.Domain.Roles.Staff);
+        Authorization.SetPolicies(BacklogPortal.Components.Account.Policies.Staff);
     }
 
     public virtual async Task InitializeAsync()

@@ -56,14 +56,15 @@ public sealed class CustomerResponsesTests : IAsyncLifetime
     {
         var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent(), AwaitingConsent());
         var staff = new StaffBacklogQuery(database, clock);
-        var filter = new StaffLinesFilter(Order: order.OrderNumber, AwaitingConsentOnly: true);
-        Assert.Equal(2, (await staff.GetOpenLinesAsync(filter)).TotalCount);
+        var filter = new BacklogPortal.Staff.StaffLinesFilter { Order = order.OrderNumber, AwaitingDecision = true };
+        Assert.Equal(2, (await staff.GetLinesAsync(filter, new StaffLinesPaging())).TotalCount);
 
         await responses.AcceptNewDateAsync(northwind.Id, lines[0].Id, lines[0].Version, Alice);
 
-        var awaiting = await staff.GetOpenLinesAsync(filter);
+        var awaiting = await staff.GetLinesAsync(filter, new StaffLinesPaging());
         Assert.Equal(lines[1].Id, Assert.Single(awaiting.Lines).LineId);
-        var accepted = (await staff.GetOpenLinesAsync(new StaffLinesFilter(Order: order.OrderNumber))).Lines.Single(l => l.LineId == lines[0].Id);
+        var accepted = (await staff.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Order = order.OrderNumber }, new StaffLinesPaging()))
+            .Lines.Single(l => l.LineId == lines[0].Id);
         Assert.False(accepted.AwaitsConsent);
         Assert.Equal(CustomerResponse.AcceptedNewDate, accepted.CustomerResponse);
     }

@@ -1,5 +1,7 @@
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Components.Account;
+using BacklogPortal.Staff.Access;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.EtaChanges;
 using BacklogPortal.Tests.Infrastructure;
@@ -23,6 +25,11 @@ public sealed class ChangeLineEtaDialogTests(PortalAppFactory factory) : IClassF
         context.Services.AddMudServices();
         context.Services.AddLogging();
         context.Services.AddSingleton(factory.Services.GetRequiredService<EtaChangeService>());
+        context.Services.AddScoped<StaffAccess>();
+        var authorization = context.AddAuthorization();
+        authorization.SetAuthorized("staff@example.com");
+        authorization.SetRoles(Roles.Staff);
+        authorization.SetPolicies(Policies.Staff);
         return Task.CompletedTask;
     }
 
@@ -72,7 +79,6 @@ public sealed class ChangeLineEtaDialogTests(PortalAppFactory factory) : IClassF
         await providers.InvokeAsync(() => dialogs.ShowAsync<ChangeLineEtaDialog>("Change ETA", new DialogParameters<ChangeLineEtaDialog>
         {
             { d => d.Line, line },
-            { d => d.ChangedBy, "staff@example.com" },
             { d => d.Today, DateOnly.FromDateTime(DateTime.UtcNow) },
         }));
         providers.WaitForElement("[data-testid=change-line-eta-dialog]");

@@ -1,100 +1,141 @@
-using BacklogPortal.Components.Account;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Staff;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace BacklogPortal.Tests.Staff;
 
-/// <summary>The interactive staff grid on /staff/lines over a real database: rows, filters, and a line's ETA change from its row.</summary>
+/// <summary>The lines grid with its URL filters, selection and the previewed ETA change, against a real database.</summary>
 public sealed class StaffLinesGridTests : PortalComponentTestContext
 {
-    private Customer northwind = default!;
-    private Customer contoso = default!;
-    private Order northwindOrder = default!;
-    private Order contosoOrder = default!;
+    private Product product = default!;
+    private Customer first = default!;
+    private Customer second = default!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         AddStaffServices();
-        northwind = await Build.CustomerAsync("Northwind Traders");
-        contoso = await Build.CustomerAsync("Contoso Retail");
-        var keyboard = await Build.ProductAsync("KB-MX-210", "Mechanical Keyboard");
-        var console = await Build.ProductAsync("CON-NEXT", "Game Console Next", releaseDate: Today.AddDays(40));
-        northwindOrder = await Build.OrderAsync(northwind, Today.AddDays(-12), (keyboard, Today.AddDays(6)), (console, Today.AddDays(40)));
-        contosoOrder = await Build.OrderAsync(contoso, Today.AddDays(-3), (keyboard, Today.AddDays(-2)));
+        first = await Build.CustomerAsync("Northwind Traders");
+        second = await Build.CustomerAsync("Contoso Retail");
+        product = await Build.ProductAsync("KB-MX-210", "Mechanical Keyboard");
+        var other = await Build.ProductAsync("MS-ERG-05", "Ergonomic Mouse");
+        await Build.OrderAsync(first, Today.AddDays(-20), (product, Today.AddDays(10)));
+        await Build.OrderAsync(second, Today.AddDays(-20), (product, Today.AddDays(10)));
+        await Build.OrderAsync(first, Today.AddDays(-5), (product, Today.AddDays(10)), (other, Today.AddDays(3)));
     }
 
-    private IRenderedComponent<StaffLinesPage> RenderAsStaff()
+    private (IRenderedComponent<StaffLinesPage> Page, IRenderedComponent<MudDialogProvider> Dialogs) Open(string address)
     {
-        Authorization.SetAuthorized("staff@example.com");
-        Authorization.SetRoles(Roles.Staff);
-        return RenderInteractive<StaffLinesPage>();
+        Services.GetRequiredService<NavigationManager>().NavigateTo(address);
+        var page = RenderInteractive<StaffLinesPage>();
+        var dialogs = Render<MudDialogProvider>();
+        return (page, dialogs);
     }
 
-    private static List<string> RowTexts(IRenderedComponent<StaffLinesPage> page) =>
-        page.FindAll("[data-testid=staff-lines-grid] tbody tr.mud-table-row").Select(row => row.TextContent).ToList();
+    private static IReadOnlyList<string> Rows(IRenderedComponent<StaffLinesPage> page) =>
+        page.FindAll("tbody tr.mud-table-row").Select(row => row.TextContent).ToList();
 
     [Fact]
-    public void GridListsTheOpenLinesOfEveryCustomerByEta()
+    public void TheFilterComesFromTheAddressAndTheCountShowsOnFirstLoad()
     {
-        var page = RenderAsStaff();
+        var (page, _) = Open("/staff/lines?sku=KB-MX-210");
 
-        page.WaitForAssertion(() => Assert.Equal(3, RowTexts(page).Count));
-        var rows = RowTexts(page);
-        Assert.Contains(contosoOrder.OrderNumber, rows[0]);
-        Assert.Contains("Overdue", rows[0]);
-        Assert.Contains(northwindOrder.OrderNumber, rows[1]);
-        Assert.Contains(DateFormat.Short(Today.AddDays(6)), rows[1]);
-        Assert.Contains("pre-order", rows[2]);
-        Assert.Equal("3 open lines", page.Find("[data-testid=line-count]").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Equal(3, Rows(page).Count));
+        Assert.Equal("3 lines", page.Find("[data-testid=line-count]").TextContent.Trim());
+        Assert.All(Rows(page), row => Assert.Contains("KB-MX-210", row));
     }
 
     [Fact]
-    public async Task CustomerFilterIgnoresCaseAndNarrowsTheRows()
+    public void TextSearchIgnoresCase()
     {
-        var page = RenderAsStaff();
-        page.WaitForAssertion(() => Assert.Equal(3, RowTexts(page).Count));
+        var (page, _) = Open("/staff/lines?q=ERGONOMIC%20mouse");
 
-        var customerFilter = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Placeholder == "Customer name or number");
-        await page.InvokeAsync(() => customerFilter.Instance.ValueChanged.InvokeAsync("contoso"));
-
-        page.WaitForAssertion(() => Assert.Single(RowTexts(page)));
-        Assert.Contains(contosoOrder.OrderNumber, RowTexts(page)[0]);
-        Assert.Equal("1 open line", page.Find("[data-testid=line-count]").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+        Assert.Contains("MS-ERG-05", Rows(page)[0]);
+        Assert.Equal("1 line", page.Find("[data-testid=line-count]").TextContent.Trim());
     }
 
     [Fact]
-    public async Task ChangingALineFromItsRowSavesThroughTheWritePathAndShowsTheNewDate()
+    public void ChangingAFilterPutsItInTheAddress()
     {
-        var page = RenderAsStaff();
-        var providers = Render<MudDialogProvider>();
-        page.WaitForAssertion(() => Assert.Equal(3, RowTexts(page).Count));
-        var newEta = Today.AddDays(33);
+        var (page, _) = Open("/staff/lines");
+        page.WaitForAssertion(() => Assert.Equal(4, Rows(page).Count));
 
-        page.FindAll("button[data-testid=change-line-eta]")[1].Click();
-        providers.WaitForElement("[data-testid=change-line-eta-dialog]");
-        Assert.Contains($"{northwindOrder.OrderNumber} · line 1 · Northwind Traders", providers.Markup);
-        var picker = providers.FindComponent<MudDatePicker>();
-        await providers.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(newEta.ToDateTime(TimeOnly.MinValue)));
-        var reason = providers.FindComponent<MudSelect<EtaReasonCode?>>();
-        await providers.InvokeAsync(() => reason.Instance.ValueChanged.InvokeAsync(EtaReasonCode.Transport));
-        providers.Find("button[data-testid=eta-save]").Click();
+        var overdue = page.FindComponents<MudSwitch<bool>>()[0];
+        page.InvokeAsync(() => overdue.Instance.ValueChanged.InvokeAsync(true));
 
-        // Still second by ETA: 33 days out, before the pre-order's 40.
-        page.WaitForAssertion(() => Assert.Contains(DateFormat.Short(newEta), RowTexts(page)[1]));
-        Assert.Empty(providers.FindAll("[data-testid=change-line-eta-dialog]"));
-        Assert.Contains(northwindOrder.OrderNumber, RowTexts(page)[1]);
-        Assert.Contains("moved once", RowTexts(page)[1]);
+        Assert.EndsWith("/staff/lines?overdue=true", Services.GetRequiredService<NavigationManager>().Uri);
+        page.WaitForAssertion(() => Assert.Contains("No lines match", page.Find("[data-testid=no-lines]").TextContent));
+    }
+
+    [Fact]
+    public async Task SelectedLinesArePreviewedWithLaterEarlierAndDecisionCountsBeforeTheyChange()
+    {
+        var (page, dialogs) = Open("/staff/lines?sku=KB-MX-210");
+        page.WaitForAssertion(() => Assert.Equal(3, Rows(page).Count));
+        var untouched = await LinesAsync();
+
+        page.FindAll("input[data-testid=select-line]")[0].Change(true);
+        page.FindAll("input[data-testid=select-line]")[1].Change(true);
+        Assert.Equal("2 lines selected", page.Find("[data-testid=selection-count]").TextContent.Trim());
+        page.Find("button[data-testid=change-selected-eta]").Click();
+        dialogs.WaitForElement("[data-testid=change-eta-dialog]");
+
+        var newEta = Today.AddDays(50);
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudDatePicker>().Instance.DateChanged.InvokeAsync(newEta.ToDateTime(TimeOnly.MinValue)));
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudSelect<EtaReasonCode?>>().Instance.ValueChanged.InvokeAsync(EtaReasonCode.SupplierDelay));
+        dialogs.Find("button[data-testid=eta-preview-button]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains(
+            "2 lines of 2 customers will change: 2 later, 0 earlier; 2 will need the customer's decision.",
+            dialogs.Find("[data-testid=eta-preview]").TextContent));
+        Assert.Equal(2, dialogs.FindAll("[data-testid=eta-preview-line]").Count);
+        Assert.Equal(untouched.Select(l => l.Eta), (await LinesAsync()).Select(l => l.Eta));
+
+        dialogs.Find("button[data-testid=eta-confirm]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=change-eta-dialog]")));
+        var after = await LinesAsync();
+        Assert.Equal([newEta, newEta, Today.AddDays(10)], after.Select(l => l.Eta));
+        Assert.Equal([true, true, false], after.Select(l => l.ConsentRequired));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=selection-bar]")));
+    }
+
+    [Fact]
+    public async Task AnEtaInThePastIsRefusedAndADateAYearAwayAsksForConfirmation()
+    {
+        var (page, dialogs) = Open("/staff/lines?sku=KB-MX-210");
+        page.WaitForAssertion(() => Assert.Equal(3, Rows(page).Count));
+        page.FindAll("input[data-testid=select-line]")[0].Change(true);
+        page.Find("button[data-testid=change-selected-eta]").Click();
+        dialogs.WaitForElement("[data-testid=change-eta-dialog]");
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudSelect<EtaReasonCode?>>().Instance.ValueChanged.InvokeAsync(EtaReasonCode.Transport));
+
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudDatePicker>().Instance.DateChanged.InvokeAsync(Today.AddDays(-1).ToDateTime(TimeOnly.MinValue)));
+        dialogs.Find("button[data-testid=eta-preview-button]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("has passed", dialogs.Markup));
+        Assert.Empty(dialogs.FindAll("[data-testid=eta-preview]"));
+
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudDatePicker>().Instance.DateChanged.InvokeAsync(Today.AddDays(400).ToDateTime(TimeOnly.MinValue)));
+        dialogs.Find("button[data-testid=eta-preview-button]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("confirm it below", dialogs.Markup));
+        Assert.Empty(dialogs.FindAll("[data-testid=eta-preview]"));
+
+        await dialogs.InvokeAsync(() => dialogs.FindComponent<MudCheckBox<bool>>().Instance.ValueChanged.InvokeAsync(true));
+        dialogs.Find("button[data-testid=eta-preview-button]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("1 line of 1 customer will change", dialogs.Find("[data-testid=eta-preview]").TextContent));
+    }
+
+    private async Task<List<OrderLine>> LinesAsync()
+    {
         await using var db = Database.CreateDbContext();
-        var change = await db.EtaChanges.SingleAsync();
-        Assert.Equal((Today.AddDays(6), newEta, "staff@example.com", EtaReasonCode.Transport), (change.OldEta, change.NewEta, change.ChangedBy, change.ReasonCode));
-        Assert.Equal(1, await db.NotificationOutbox.CountAsync(e => e.EtaChangeId == change.Id));
+        return await db.OrderLines.AsNoTracking().Where(l => l.ProductId == product.Id).OrderBy(l => l.Id).ToListAsync();
     }
 }

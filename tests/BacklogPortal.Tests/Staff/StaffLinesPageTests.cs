@@ -44,7 +44,7 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("All open lines", html);
+        Assert.Contains("staff-lines-grid", html);
         Assert.Contains("Change ETA for a SKU", html);
     }
 
@@ -61,10 +61,11 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
         var keyboardCount = await open.CountAsync(l => l.Product!.Sku == "KB-MX-210");
         var overdueCount = await open.CountAsync(l => l.Eta != null && l.Eta < today);
 
-        var all = await query.GetOpenLinesAsync(new StaffLinesFilter(PageSize: StaffBacklogQuery.MaxPageSize));
-        var northwind = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", PageSize: StaffBacklogQuery.MaxPageSize));
-        var keyboards = await query.GetOpenLinesAsync(new StaffLinesFilter(Sku: "KB-MX-210", PageSize: StaffBacklogQuery.MaxPageSize));
-        var overdue = await query.GetOpenLinesAsync(new StaffLinesFilter(OverdueOnly: true, PageSize: StaffBacklogQuery.MaxPageSize));
+        var page = new StaffLinesPaging(PageSize: StaffBacklogQuery.MaxPageSize);
+        var all = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter(), page);
+        var northwind = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Customer = "C-1001" }, page);
+        var keyboards = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Sku = "KB-MX-210" }, page);
+        var overdue = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Overdue = true }, page);
         var skus = await query.SearchSkusAsync("KB-MX");
 
         Assert.True(northwindCount is > 0 and <= StaffBacklogQuery.MaxPageSize, $"{northwindCount} Northwind lines");
@@ -82,15 +83,19 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task StaffSearchIgnoresCase()
+    public async Task StaffSearchIgnoresCaseAndFindsTheSameLinesAsTheCustomerFilter()
     {
         var query = factory.Services.GetRequiredService<StaffBacklogQuery>();
+        var page = new StaffLinesPaging(PageSize: StaffBacklogQuery.MaxPageSize);
 
-        var typed = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "northwind", Sku: "kb-mx", PageSize: 200));
-        var exact = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", Sku: "KB-MX", PageSize: 200));
+        var lower = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Q = "northwind" }, page);
+        var upper = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Q = "NORTHWIND TRADERS" }, page);
+        var byCustomer = await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Customer = "C-1001" }, page);
 
-        Assert.NotEqual(0, exact.TotalCount);
-        Assert.Equal(exact.Lines.Select(l => l.LineId), typed.Lines.Select(l => l.LineId));
+        Assert.NotEqual(0, byCustomer.TotalCount);
+        Assert.Equal(byCustomer.TotalCount, lower.TotalCount);
+        Assert.Equal(byCustomer.Lines.Select(l => l.LineId).Order(), lower.Lines.Select(l => l.LineId).Order());
+        Assert.Equal(lower.TotalCount, upper.TotalCount);
         Assert.Equal(await query.SearchSkusAsync("KB-MX"), await query.SearchSkusAsync("kb-mx"));
     }
 }

@@ -88,6 +88,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         {
             var eta = services.GetRequiredService<EtaChangeService>();
             Assert.Equal(1, (await eta.PreviewAsync(EtaChangeTarget.ForSku("SKU-1"), null)).Lines);
+            Assert.Single((await eta.ImpactAsync(EtaChangeTarget.ForSku("SKU-1"), NewEta, 0, 10)).LineIds);
             Assert.Equal(EtaChangeOutcome.Changed, (await eta.ChangeAsync(Request(EtaChangeTarget.ForSku("SKU-1"), NewEta))).Outcome);
             Assert.Equal(EtaChangeOutcome.Changed, (await eta.ChangeAsync(Request(EtaChangeTarget.ForSku("SKU-1"), null))).Outcome);
         }),
@@ -106,20 +107,40 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             await backlog.GetOpenLinesAsync(1, new BacklogQuery());
             Assert.NotNull(await backlog.GetCustomerNameAsync(1));
         }),
-        new("staff lines: every sort and filter, SKU search", typeof(StaffBacklogQuery), async (services, _) =>
+        new("staff lines: every sort and filter, lines by id, SKU and customer search", typeof(StaffBacklogQuery), async (services, _) =>
         {
             var query = services.GetRequiredService<StaffBacklogQuery>();
             foreach (var sort in Enum.GetValues<StaffLinesSort>())
             {
                 foreach (var descending in new[] { false, true })
                 {
-                    var page = await query.GetOpenLinesAsync(new StaffLinesFilter(2, 50, sort, descending, "north", "SKU", "SO-1", BacklogKind.Backorder, true, true));
+                    var page = await query.GetLinesAsync(
+                        new BacklogPortal.Staff.StaffLinesFilter { Customer = "C-1", Sku = "SKU", Order = "SO-1", Kind = BacklogKind.Backorder, Overdue = true, AwaitingDecision = true, Q = "north" },
+                        new StaffLinesPaging(2, 50, sort, descending));
                     Assert.Single(page.Lines);
                 }
             }
-            await query.GetOpenLinesAsync(new StaffLinesFilter());
+            await query.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter(), new StaffLinesPaging());
+            Assert.Single(await query.GetByIdsAsync([1]));
+            Assert.Single(await query.SearchCustomersAsync("north"));
             Assert.Single(await query.SearchSkusAsync("SKU"));
             await query.SearchSkusAsync(null);
+        }),
+        new("staff: a line's history, the customer's view of an order", typeof(StaffLineHistory), async (services, _) =>
+        {
+            Assert.NotNull(await services.GetRequiredService<StaffLineHistory>().GetAsync(StaffAdmin, 1));
+            await services.GetRequiredService<BacklogPortal.Staff.Orders.StaffOrderView>().GetAsync(StaffAdmin, "SO-1");
+        }),
+        new("staff: the customer's view of an order", typeof(BacklogPortal.Staff.Orders.StaffOrderView), async (services, _) =>
+            await services.GetRequiredService<BacklogPortal.Staff.Orders.StaffOrderView>().GetAsync(StaffAdmin, "SO-1")),
+        new("staff: the backlog per product", typeof(BacklogPortal.Staff.Products.StaffProductsQuery), async (services, _) =>
+            Assert.NotEmpty(await services.GetRequiredService<BacklogPortal.Staff.Products.StaffProductsQuery>().GetAsync(StaffAdmin, "sku"))),
+        new("administration: users waiting, linked users, customers by name or domain", typeof(BacklogPortal.Staff.Admin.UserAdministration), async (services, _) =>
+        {
+            var administration = services.GetRequiredService<BacklogPortal.Staff.Admin.UserAdministration>();
+            await administration.UnlinkedUsersAsync(StaffAdmin);
+            await administration.CustomerUsersAsync(StaffAdmin, "north");
+            await administration.FindCustomersAsync(StaffAdmin, "example.com");
         }),
         new("order detail with ETA history", typeof(OrderDetails), async (services, server) =>
         {
@@ -364,6 +385,13 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         new(target, eta, EtaReasonCode.SupplierDelay, "Supplier moved the shipment", ChangeSource.Staff, "staff@example.com");
 
     /// <summary>Rows as the composer and dispatcher see them: a customer with an address, a line whose ETA moved.</summary>
+    private static readonly System.Security.Claims.ClaimsPrincipal StaffAdmin = new(new System.Security.Claims.ClaimsIdentity(
+        [
+            new(System.Security.Claims.ClaimTypes.Name, "staff@example.com"),
+            new(System.Security.Claims.ClaimTypes.Role, Roles.Staff),
+            new(System.Security.Claims.ClaimTypes.Role, Roles.Admin),
+        ], "test"));
+
     private static void AnswerLikeAWaitingCustomer(OfflineSqlServer server)
     {
         foreach (var (column, value) in new Dictionary<string, object?>

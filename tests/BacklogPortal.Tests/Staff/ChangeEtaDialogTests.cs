@@ -10,7 +10,7 @@ using MudBlazor;
 namespace BacklogPortal.Tests.Staff;
 
 /// <summary>The bulk change of a SKU: preview, confirm, and what reaches the database through the real write path.</summary>
-public sealed class ChangeSkuEtaDialogTests : PortalComponentTestContext
+public sealed class ChangeEtaDialogTests : PortalComponentTestContext
 {
     private Product lamp = default!;
     private Product desk = default!;
@@ -40,7 +40,7 @@ public sealed class ChangeSkuEtaDialogTests : PortalComponentTestContext
 
         providers.Find("button[data-testid=eta-preview-button]").Click();
         providers.WaitForAssertion(() => Assert.Equal(
-            "3 lines of 2 customers will change. Each customer gets an email with the new date.",
+            "3 lines of 2 customers will change: 3 later, 0 earlier; 3 will need the customer's decision. Each customer gets an email with the new date.",
             providers.Find("[data-testid=eta-preview]").TextContent.Trim()));
         providers.Find("button[data-testid=eta-confirm]").Click();
 
@@ -96,13 +96,12 @@ public sealed class ChangeSkuEtaDialogTests : PortalComponentTestContext
         var providers = Render<MudDialogProvider>();
         var dialogs = Services.GetRequiredService<IDialogService>();
         IDialogReference? dialog = null;
-        await providers.InvokeAsync(async () => dialog = await dialogs.ShowAsync<ChangeSkuEtaDialog>("Change ETA for a SKU", new DialogParameters<ChangeSkuEtaDialog>
+        await providers.InvokeAsync(async () => dialog = await dialogs.ShowAsync<ChangeEtaDialog>("Change ETA for a SKU", new DialogParameters<ChangeEtaDialog>
         {
-            { d => d.ChangedBy, "staff@example.com" },
             { d => d.Today, Today },
             { d => d.InitialSku, initialSku },
         }));
-        providers.WaitForElement("[data-testid=change-sku-eta-dialog]");
+        providers.WaitForElement("[data-testid=change-eta-dialog]");
         return (providers, dialog!);
     }
 

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using BacklogPortal.Components.Account;
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Staff.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace BacklogPortal.Staff.Lines;
+
+/// <summary>
+/// Everything that happened to one order line, newest first: ETA changes (who, source, old → new,
+/// reason), the customer's answer, and every email about the line.
+/// </summary>
+public sealed class StaffLineHistory(
+    IDbContextFactory<PortalDbContext> dbFactory, StaffBacklogQuery lines, IAuthorizationService authorization, TimeProvider clock)
+{
+    public async Task<LineHistory?> GetAsync(ClaimsPrincipal user, int lineId, CancellationToken cancellationToken = default)
+    {
+        await StaffAccess.EnsureAsync(authorization, user, Policies.Staff);
+        if ((await lines.GetByIdsAsync([lineId], cancellationToken)) is not [var row])
+        {
+            return null;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var orderDate = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Order!.OrderDate).SingleAsync(cancellationToken);
+        var line = new LineHistory(row, orderDate, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), []);
+
+        var events = new List<LineHistoryEvent>();
+        var changes = await db.EtaChanges.AsNoTracking()
+            .Where(c => c.OrderLineId == lineId)
+            .Select(c => new { c.ChangedAt, c.OldEta, c.NewEta, c.ReasonCode, c.ReasonText, c.Source, c.ChangedBy })
+            .ToListAsync(cancellationToken);
+        events.AddRange(changes.Select(c => new LineHistoryEvent(
+            c.ChangedAt,
+            LineHistoryEventKind.EtaChanged,
+            $"ETA {DateFormat.Eta(c.OldEta)} → {DateFormat.Eta(c.NewEta)}",
+            string.IsNullOrEmpty(c.ReasonText) ? EtaReasonLabels.Label(c.ReasonCode) : $"{EtaReasonLabels.Label(c.ReasonCode)}: {c.ReasonText}",
+            $"{c.ChangedBy} ({SourceLabel(c.Source)})",
+            null)));
+
+        var answer = await db.OrderLines.AsNoTracking()
+            .Where(l => l.Id == lineId && l.CustomerRespondedAt != null)
+            .Select(l => new { l.CustomerResponse, l.CustomerRespondedAt, l.CustomerRespondedBy })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (answer is { CustomerRespondedAt: { } answeredAt } && answer.CustomerResponse != CustomerResponse.None)
+        {
+            events.Add(new LineHistoryEvent(
+                answeredAt,
+                LineHistoryEventKind.CustomerAnswer,
+                answer.CustomerResponse == CustomerResponse.AcceptedNewDate ? "Customer accepted the new date" : "Customer cancelled the open quantity",
+                null,
+                answer.CustomerRespondedBy,
+                null));
+        }
+
+        var shipments = await db.LineShipments.AsNoTracking()
+            .Where(s => s.OrderLineId == lineId)
+            .Select(s => new { s.RecordedAt, s.Quantity, s.ShippedOn, s.Carrier, s.TrackingNumber, s.RecordedBy, s.Source })
+            .ToListAsync(cancellationToken);
+        events.AddRange(shipments.Select(s => new LineHistoryEvent(
+            s.RecordedAt,
+            LineHistoryEventKind.Shipment,
+            $"{s.Quantity} shipped on {DateFormat.Short(s.ShippedOn)}",
+            s.Carrier is null && s.TrackingNumber is null ? null : $"{s.Carrier ?? "Carrier not given"}{(s.TrackingNumber is null ? "" : $", tracking {s.TrackingNumber}")}",
+            $"{s.RecordedBy} ({SourceLabel(s.Source)})",
+            null)));
+
+        var cancellations = await db.LineCancellations.AsNoTracking()
+            .Where(c => c.OrderLineId == lineId)
+            .Select(c => new { c.RecordedAt, c.Quantity, c.Reason, c.RecordedBy, c.Source })
+            .ToListAsync(cancellationToken);
+        events.AddRange(cancellations.Select(c => new LineHistoryEvent(
+            c.RecordedAt,
+            LineHistoryEventKind.Cancellation,
+            $"{c.Quantity} cancelled",
+            c.Reason,
+            $"{c.RecordedBy} ({SourceLabel(c.Source)})",
+            null)));
+
+        var emails = await db.NotificationOutbox.AsNoTracking()
+            .Where(o => o.OrderLineId == lineId && o.NotificationId != null)
+            .Join(db.Notifications, o => o.NotificationId, n => (long?)n.Id, (o, n) => new { n.Id, n.Subject, n.ToAddress, n.Status, n.CreatedAt, n.SentAt })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        events.AddRange(emails.Select(n => new LineHistoryEvent(
+            n.SentAt ?? n.CreatedAt,
+            LineHistoryEventKind.Email,
+            $"Email {EmailStatus(n.Status)}: {n.Subject}",
+            null,
+            n.ToAddress,
+            n.Id)));
+
+        line.Events.AddRange(events.OrderByDescending(e => e.At).ThenBy(e => e.Kind));
+        return line;
+    }
+
+    public static string SourceLabel(ChangeSource source) => source switch
+    {
+        ChangeSource.Staff => "staff",
+        ChangeSource.Import => "import",
+        ChangeSource.Api => "ERP API",
+        _ => "system",
+    };
+
+    private static string EmailStatus(NotificationStatus status) => status switch
+    {
+        NotificationStatus.Sent => "sent",
+        NotificationStatus.Failed => "failed",
+        NotificationStatus.Retrying => "retrying",
+        _ => "pending",
+    };
+}
+
+/// <param name="Line">The line as the grid shows it, read afresh (its version is the one actions must carry).</param>
+public sealed record LineHistory(StaffLine Line, DateOnly OrderDate, DateOnly Today, List<LineHistoryEvent> Events);
+
+public enum LineHistoryEventKind
+{
+    EtaChanged,
+    CustomerAnswer,
+    Shipment,
+    Cancellation,
+    Email,
+}
+
+/// <param name="NotificationId">For emails: the record on <c>/staff/notifications</c>.</param>
+public sealed record LineHistoryEvent(DateTimeOffset At, LineHistoryEventKind Kind, string Title, string? Detail, string? Who, long? NotificationId);
