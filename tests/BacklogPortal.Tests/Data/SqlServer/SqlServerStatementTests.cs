@@ -8,11 +8,13 @@ using BacklogPortal.Data.Demo;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Fulfilment;
+using BacklogPortal.Import;
 using BacklogPortal.Integration;
 using BacklogPortal.Integration.ApiKeys;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
+using BacklogPortal.Staff.Dashboard;
 using BacklogPortal.Staff.Lines;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -236,6 +238,23 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, events.StatusCode);
         }),
 
+        new("staff dashboard", typeof(StaffDashboardQuery), async (services, _) =>
+            Assert.NotNull(await services.GetRequiredService<StaffDashboardQuery>().GetAsync())),
+        new("ETA import: a file of lines and a file of SKUs, each checked, then applied as one batch", typeof(EtaImport), async (services, server) =>
+        {
+            // Order SO-1 has line 1; SKU-2 is product 1. In one file they would name the same line.
+            server.Values["OrderNumber"] = "SO-1";
+            server.Values["LineNumber"] = 1;
+            server.Values["Sku"] = "SKU-2";
+            var import = services.GetRequiredService<EtaImport>();
+            foreach (var row in new[] { $"SO-1,1,,{NewEta:yyyy-MM-dd},transport,", $",,SKU-2,{NewEta:yyyy-MM-dd},supplierDelay,Ship delayed" })
+            {
+                var csv = System.Text.Encoding.UTF8.GetBytes($"order_number,line_number,sku,new_eta,reason_code,reason_text\n{row}\n");
+                var check = await import.CheckAsync(csv, "etas.csv");
+                Assert.True(check.IsValid, string.Join("; ", check.Problems));
+                Assert.NotNull((await import.ApplyAsync(csv, "etas.csv", "staff@example.com")).Result);
+            }
+        }),
         new("overdue reminders", typeof(OverdueReminders), async (services, server) =>
         {
             server.Values["TimeZoneId"] = "UTC";
