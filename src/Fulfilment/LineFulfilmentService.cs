@@ -78,6 +78,8 @@ public sealed class LineFulfilmentService(
                 await db.SaveChangesAsync(cancellationToken);
                 return shipment.Id;
             },
+            db => db.LineShipments.Where(s => s.OrderLineId == request.LineId && s.RecordedAt == now && s.RecordedBy == by && s.Quantity == quantity)
+                .Select(s => (long?)s.Id).FirstOrDefaultAsync(),
             new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: quantity,
                 ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber)),
             cancellationToken);
@@ -120,6 +122,8 @@ public sealed class LineFulfilmentService(
                 await db.SaveChangesAsync(cancellationToken);
                 return cancellation.Id;
             },
+            db => db.LineCancellations.Where(c => c.OrderLineId == request.LineId && c.RecordedAt == now && c.RecordedBy == by && c.Quantity == quantity)
+                .Select(c => (long?)c.Id).FirstOrDefaultAsync(),
             new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: quantity, Reason: NullIfEmpty(request.Reason)),
             cancellationToken);
     }
@@ -130,8 +134,26 @@ public sealed class LineFulfilmentService(
         Cancel,
     }
 
-    // One transaction: the guarded line update, the audit row, the feed entry; all or nothing.
-    private async Task<FulfilmentResult> RecordAsync(
+    // One transaction: the guarded line update, the audit row, the feed entry; all or nothing. A transient SQL Server
+    // fault runs it again whole on a fresh context (Data/UnitsOfWork). A commit that landed although its answer was
+    // lost is recognised by its audit row (same line, instant, who and quantity), never applied twice: the ERP sends
+    // no expected version, so a second run would ship or cancel the quantity again.
+    private Task<FulfilmentResult> RecordAsync(
+        int lineId,
+        long? expectedVersion,
+        int quantity,
+        Verb verb,
+        Action<UpdateSettersBuilder<OrderLine>> update,
+        Func<PortalDbContext, int, Task<long>> audit,
+        Func<PortalDbContext, Task<long?>> findAudit,
+        LineEvent change,
+        CancellationToken cancellationToken) =>
+        dbFactory.RunWithRetriesAsync(
+            () => RecordOnceAsync(lineId, expectedVersion, quantity, verb, update, audit, change, cancellationToken),
+            () => CommittedAsync(lineId, quantity, verb, findAudit, change),
+            cancellationToken);
+
+    private async Task<FulfilmentResult> RecordOnceAsync(
         int lineId,
         long? expectedVersion,
         int quantity,
@@ -154,9 +176,24 @@ public sealed class LineFulfilmentService(
         var line = await QuantitiesAsync(db, lineId, cancellationToken);
         // Past this point the change is made: a cancelled caller must not roll it back.
         await transaction.CommitAsync(CancellationToken.None);
+        return Recorded(recordId, line, quantity, verb, change);
+    }
 
+    private async Task<(bool, FulfilmentResult)> CommittedAsync(
+        int lineId, int quantity, Verb verb, Func<PortalDbContext, Task<long?>> findAudit, LineEvent change)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        if (await findAudit(db) is not { } recordId)
+        {
+            return (false, FulfilmentResult.ConflictOn(ConflictMessage));
+        }
+        return (true, Recorded(recordId, await QuantitiesAsync(db, lineId, CancellationToken.None), quantity, verb, change));
+    }
+
+    private FulfilmentResult Recorded(long recordId, LineQuantities line, int quantity, Verb verb, LineEvent change)
+    {
         logger.LogInformation("{Verb} of {Quantity} on line {LineId} recorded by {RecordedBy} via {Source}; {Open} open",
-            verb, quantity, lineId, change.By, change.Source, line.Open);
+            verb, quantity, change.OrderLineId, change.By, change.Source, line.Open);
         var done = verb == Verb.Ship ? "Shipped" : "Cancelled";
         return FulfilmentResult.Recorded(recordId, line, line.Open == 0
             ? $"{done} {quantity:N0}: nothing of the line is left open."

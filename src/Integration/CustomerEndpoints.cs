@@ -65,23 +65,29 @@ public static class CustomerEndpoints
             return errors.ToProblem();
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
-        var created = customer is null;
-        customer ??= db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
-        customer.Name = name!;
-        if (body.NotificationEmail is not null)
+        // Run whole again on a transient SQL Server fault (Data/UnitsOfWork). The upsert is by customer number: a run
+        // after a commit whose answer was lost finds the customer as the first left it and writes the same values again.
+        var (saved, created) = await dbFactory.RunWithRetriesAsync(async () =>
         {
-            customer.NotificationEmail = email;
-        }
-        customer.Culture = culture ?? customer.Culture;
-        customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(CancellationToken.None);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var existing = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
+            var isNew = existing is null;
+            var customer = existing ?? db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
+            customer.Name = name!;
+            if (body.NotificationEmail is not null)
+            {
+                customer.NotificationEmail = email;
+            }
+            customer.Culture = culture ?? customer.Culture;
+            customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
+            return (customer, isNew);
+        }, cancellationToken: cancellationToken);
 
-        var resource = new CustomerResource(customer.Number, customer.Name, customer.NotificationEmail, customer.Culture, customer.TimeZoneId);
-        return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(customer.Number)}", resource) : TypedResults.Ok(resource);
+        var resource = new CustomerResource(saved.Number, saved.Name, saved.NotificationEmail, saved.Culture, saved.TimeZoneId);
+        return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(saved.Number)}", resource) : TypedResults.Ok(resource);
     }
 
     private static async Task<IResult> GetOpenLinesAsync(

@@ -50,6 +50,17 @@ public sealed class ErpOrders(
             return errors.ToProblem();
         }
 
+        // A transient SQL Server fault runs the upsert again whole on a fresh context (Data/UnitsOfWork). No trace is
+        // needed for a commit whose answer was lost: the upsert is by order and line number, so the second run finds
+        // the order and its lines as the first left them and writes nothing (answering "updated", nothing changed).
+        return await dbFactory.RunWithRetriesAsync(
+            () => UpsertOnceAsync(number!, customerNumber!, orderDate!.Value, lines, client, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    private async Task<IResult> UpsertOnceAsync(
+        string number, string customerNumber, DateOnly orderDate, List<ValidLine> lines, string client, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -79,12 +90,12 @@ public sealed class ErpOrders(
         var created = order is null;
         if (order is null)
         {
-            order = new Order { OrderNumber = number!, CustomerId = customerId!.Value, OrderDate = orderDate!.Value };
+            order = new Order { OrderNumber = number, CustomerId = customerId!.Value, OrderDate = orderDate };
             db.Orders.Add(order);
         }
         else if (order.OrderDate != orderDate)
         {
-            order.OrderDate = orderDate!.Value;
+            order.OrderDate = orderDate;
             db.Entry(order).Property(o => o.OrderDate).IsModified = true;
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -177,8 +188,8 @@ public sealed class ErpOrders(
         logger.LogInformation("Order {OrderNumber} {Action} by {Client}: {New} lines created, {Updated} updated, {Etas} ETAs changed",
             number, created ? "created" : "updated", client, newLines.Count, updates.Count, etasChanged);
 
-        var resource = new OrderUpsertResource(number!, created, newLines.Count, updates.Count, etasChanged);
-        return created ? TypedResults.Created($"/api/v1/orders/{Uri.EscapeDataString(number!)}", resource) : TypedResults.Ok(resource);
+        var resource = new OrderUpsertResource(number, created, newLines.Count, updates.Count, etasChanged);
+        return created ? TypedResults.Created($"/api/v1/orders/{Uri.EscapeDataString(number)}", resource) : TypedResults.Ok(resource);
     }
 
     public async Task<OrderResource?> GetAsync(string orderNumber, CancellationToken cancellationToken)
@@ -232,11 +243,11 @@ public sealed class ErpOrders(
         var properties = InsertedColumns.Select(c => entity.FindProperty(c)!).ToArray();
         var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
         var columnList = string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""));
-        var connection = db.Database.GetDbConnection();
+        // The command only makes the parameters (each column's mapping); EF sends the statement, in the current transaction.
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
         foreach (var chunk in lines.Chunk(InsertRowsPerStatement))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            var parameters = new List<object>(chunk.Length * InsertedColumns.Length);
             var rows = new List<string>(chunk.Length);
             foreach (var line in chunk)
             {
@@ -249,13 +260,13 @@ public sealed class ErpOrders(
                 var names = new string[values.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    names[i] = $"@p{command.Parameters.Count}";
-                    command.Parameters.Add(mappings[i].CreateParameter(command, names[i], values[i], nullable: true));
+                    names[i] = $"@p{parameters.Count}";
+                    parameters.Add(mappings[i].CreateParameter(factory, names[i], values[i], nullable: true));
                 }
                 rows.Add($"({string.Join(", ", names)})");
             }
-            command.CommandText = $"""INSERT INTO "OrderLines" ({columnList}) VALUES {string.Join(", ", rows)}""";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var insert = $"""INSERT INTO "OrderLines" ({columnList}) VALUES {string.Join(", ", rows)}""";
+            await db.Database.ExecuteSqlRawAsync(insert, parameters, cancellationToken);
         }
     }
 

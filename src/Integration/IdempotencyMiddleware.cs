@@ -113,8 +113,22 @@ internal sealed class IdempotencyMiddleware(
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    // Stores a pending record for the key, or returns the one already there (stored = false).
-    private async Task<(IdempotencyRecord Record, bool Stored)> ClaimAsync(int clientId, string key, string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    // Stores a pending record for the key, or returns the one already there (stored = false). Run whole again on a
+    // transient SQL Server fault (Data/UnitsOfWork); a record whose commit landed although its answer was lost is this
+    // request's own (key, request and instant): found, it is claimed, not answered with 409 "in progress" until it expires.
+    private Task<(IdempotencyRecord Record, bool Stored)> ClaimAsync(int clientId, string key, string hash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        dbFactory.RunWithRetriesAsync(
+            () => ClaimOnceAsync(clientId, key, hash, now, cancellationToken),
+            async () =>
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                var stored = await db.IdempotencyRecords.AsNoTracking()
+                    .SingleOrDefaultAsync(r => r.ApiClientId == clientId && r.Key == key && r.RequestHash == hash && r.CreatedAt == now && r.StatusCode == null);
+                return (stored is not null, (stored!, true));
+            },
+            cancellationToken);
+
+    private async Task<(IdempotencyRecord Record, bool Stored)> ClaimOnceAsync(int clientId, string key, string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var expired = now - options.Value.IdempotencyRetention;
         for (var attempt = 0; ; attempt++)

@@ -45,8 +45,20 @@ public sealed class CustomerResponses(
         }
         var by = respondedBy.Trim();
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
 
+        // A transient SQL Server fault runs the answer again whole on a fresh context (Data/UnitsOfWork). A commit that
+        // landed although its answer was lost is recognised by the line's own record of this answer (who and when):
+        // run again, the guarded update would find the version moved and refuse the customer's own answer.
+        return await dbFactory.RunWithRetriesAsync(
+            () => RespondOnceAsync(customerId, lineId, version, response, by, now, cancellationToken),
+            () => CommittedAsync(customerId, lineId, response, by, now),
+            cancellationToken);
+    }
+
+    private async Task<ResponseResult> RespondOnceAsync(
+        int customerId, int lineId, long version, CustomerResponse response, string by, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // The answer and its entry in the ERP's events feed commit together: a cancellation the ERP
         // never hears of would still be shipped.
@@ -79,12 +91,25 @@ public sealed class CustomerResponses(
                 now,
                 Quantity: response == CustomerResponse.CancelledOpenQuantity ? openBefore : null), cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
-            logger.LogInformation("Customer {CustomerId} answered line {LineId}: {Response} by {RespondedBy}", customerId, lineId, response, by);
-            return new ResponseResult(ResponseOutcome.Recorded, response == CustomerResponse.AcceptedNewDate
-                ? "Thank you: you accepted the new date. We ship as soon as the goods are ready."
-                : "The open quantity is cancelled: we will not ship it.");
+            return Recorded(customerId, lineId, response, by);
         }
         return await ExplainRefusalAsync(db, customerId, lineId, version, response, today, cancellationToken);
+    }
+
+    private async Task<(bool, ResponseResult)> CommittedAsync(int customerId, int lineId, CustomerResponse response, string by, DateTimeOffset now)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var committed = await db.OrderLines.AnyAsync(l => l.Id == lineId && l.CustomerId == customerId
+            && l.CustomerResponse == response && l.CustomerRespondedAt == now && l.CustomerRespondedBy == by);
+        return (committed, committed ? Recorded(customerId, lineId, response, by) : new ResponseResult(ResponseOutcome.ChangedMeanwhile, ChangedMeanwhileMessage));
+    }
+
+    private ResponseResult Recorded(int customerId, int lineId, CustomerResponse response, string by)
+    {
+        logger.LogInformation("Customer {CustomerId} answered line {LineId}: {Response} by {RespondedBy}", customerId, lineId, response, by);
+        return new ResponseResult(ResponseOutcome.Recorded, response == CustomerResponse.AcceptedNewDate
+            ? "Thank you: you accepted the new date. We ship as soon as the goods are ready."
+            : "The open quantity is cancelled: we will not ship it.");
     }
 
     /// <summary>

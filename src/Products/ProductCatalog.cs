@@ -98,6 +98,14 @@ public sealed class ProductCatalog(
         {
             return new(ProductUpsertOutcome.Invalid, null, null, string.Join(" ", errors.Select(e => e.Message)), errors);
         }
+        // A transient SQL Server fault runs the upsert again whole on a fresh context (Data/UnitsOfWork). No trace is
+        // needed for a commit whose answer was lost: the upsert is by SKU, so the second run finds the product as the
+        // first left it (pre-order ETAs already moved) and writes nothing, answering Unchanged.
+        return await dbFactory.RunWithRetriesAsync(() => UpsertOnceAsync(upsert, cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    private async Task<ProductUpsertResult> UpsertOnceAsync(ProductUpsert upsert, CancellationToken cancellationToken)
+    {
         var sku = upsert.Sku.Trim();
         var name = upsert.Name.Trim();
 

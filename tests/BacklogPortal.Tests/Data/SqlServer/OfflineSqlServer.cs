@@ -14,7 +14,7 @@ public sealed record CapturedStatement(string Scenario, string Sql, IReadOnlyLis
 /// <summary>
 /// Stands in for a SQL Server behind the portal's real SQL Server context: EF Core builds every command
 /// exactly as for a server (the provider's SQL generation, type mappings, batching, execution strategy),
-/// and these interceptors keep the connection from opening, record each command's text and answer it —
+/// and these interceptors put a connection that needs no server in place of SqlConnection, record each command's text and answer it —
 /// a query with rows made up from its own select list, a write with a row count — so the calling code
 /// goes on to its next statement.
 /// </summary>
@@ -47,18 +47,11 @@ public sealed class OfflineSqlServer : DbConnectionInterceptor, IDbCommandInterc
         Values.Clear();
     }
 
-    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-        InterceptionResult.Suppress();
-
-    public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
-        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(InterceptionResult.Suppress());
-
-    public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-        InterceptionResult.Suppress();
-
-    public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-        ValueTask.FromResult(InterceptionResult.Suppress());
+    // The provider's SqlConnection could only open by reaching a server, and a suppressed open leaves it Closed, which
+    // makes EF drop the current transaction before each command. The stand-in opens and closes without a server, so a
+    // unit of work keeps its transaction from its first statement to its commit, as on a real server.
+    public override InterceptionResult<DbConnection> ConnectionCreating(ConnectionCreatingEventData eventData, InterceptionResult<DbConnection> result) =>
+        InterceptionResult<DbConnection>.SuppressWithResult(new OfflineConnection(eventData.ConnectionString));
 
     // SqlCommand only takes a SqlTransaction, which needs an open connection: commands are built on a
     // stand-in that creates real SqlParameters (the provider's type mappings configure them).
@@ -346,6 +339,34 @@ public sealed class OfflineSqlServer : DbConnectionInterceptor, IDbCommandInterc
         }
 
         private static InvalidOperationException NotIntercepted() => new("A command reached execution past the offline SQL Server.");
+    }
+
+    private sealed class OfflineConnection(string? connectionString) : DbConnection
+    {
+        private ConnectionState state = ConnectionState.Closed;
+
+        [AllowNull]
+        public override string ConnectionString { get; set; } = connectionString ?? "";
+
+        public override string Database => "BacklogPortal";
+
+        public override string DataSource => "offline.invalid";
+
+        public override string ServerVersion => "16.00.1000";
+
+        public override ConnectionState State => state;
+
+        public override void ChangeDatabase(string databaseName)
+        {
+        }
+
+        public override void Open() => state = ConnectionState.Open;
+
+        public override void Close() => state = ConnectionState.Closed;
+
+        protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => new OfflineTransaction(this, isolationLevel);
+
+        protected override DbCommand CreateDbCommand() => new OfflineCommand { Connection = this };
     }
 
     private sealed class OfflineTransaction(DbConnection connection, IsolationLevel isolationLevel) : DbTransaction

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using BacklogPortal.Backlog;
@@ -5,12 +7,21 @@ using BacklogPortal.Data;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Fulfilment;
+using BacklogPortal.Import;
+using BacklogPortal.Integration;
+using BacklogPortal.Integration.ApiKeys;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
+using BacklogPortal.Products;
+using BacklogPortal.Staff.Dashboard;
 using BacklogPortal.Staff.Lines;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -149,6 +160,101 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             Assert.False((await responses.CancelOpenQuantityAsync(1, 1, 1, "alice@example.com")).IsRecorded);
         }),
 
+        new("shipments and cancellations: recorded, and refused with a reason", typeof(LineFulfilmentService), async (services, server) =>
+        {
+            server.Values["QuantityOrdered"] = 10;
+            var fulfilment = services.GetRequiredService<LineFulfilmentService>();
+            var shipment = new ShipmentRequest(1, null, 4, Today, "DHL", "JD0001", ChangeSource.Api, "erp");
+            var cancellation = new CancellationRequest(1, 3, 2, "Customer asked", ChangeSource.Staff, "staff@example.com");
+            Assert.Equal(FulfilmentOutcome.Recorded, (await fulfilment.RecordShipmentAsync(shipment)).Outcome);
+            Assert.Equal(FulfilmentOutcome.Recorded, (await fulfilment.CancelOpenQuantityAsync(cancellation)).Outcome);
+            server.RowsAffected = 0; // the guard matched nothing: the service reads the line again to say why
+            Assert.Equal(FulfilmentOutcome.Conflict, (await fulfilment.CancelOpenQuantityAsync(cancellation)).Outcome);
+        }),
+        new("products: created, updated with a moved release date, preview", typeof(ProductCatalog), async (services, server) =>
+        {
+            var catalog = services.GetRequiredService<ProductCatalog>();
+            server.QueryRows = sql => sql.Contains("FROM [Products]", StringComparison.Ordinal) ? 0 : 1;
+            var created = await catalog.UpsertAsync(new ProductUpsert("SKU-2", "Widget", 9.5m, NewEta, ChangeSource.Api, "erp"));
+            Assert.Equal(ProductUpsertOutcome.Created, created.Outcome);
+            server.QueryRows = _ => 1;
+            server.Values["ReleaseDate"] = Today.AddDays(10); // the stored release date, which the upsert moves
+            Assert.Equal(1, (await catalog.PreviewReleaseDateMoveAsync("SKU-1", NewEta)).Lines);
+            var moved = await catalog.UpsertAsync(new ProductUpsert("SKU-1", "Widget", 9.5m, NewEta, ChangeSource.Staff, "staff@example.com"));
+            Assert.Equal(ProductUpsertOutcome.Updated, moved.Outcome);
+            Assert.NotNull(moved.Moved);
+        }),
+        new("ERP orders: upsert with an updated and a new line, read back", typeof(ErpOrders), async (services, server) =>
+        {
+            // The stored order has line 1 (SKU-1, quantity 10, no promise, the ETA the ERP sends again); line 2 is new.
+            server.Values["Sku"] = "SKU-1";
+            server.Values["LineNumber"] = 1;
+            server.Values["QuantityOrdered"] = 10;
+            server.Values["PromisedDate"] = null;
+            server.Values["Eta"] = NewEta;
+            var orders = services.GetRequiredService<ErpOrders>();
+            var body = new OrderBody("C-1", Today, [
+                new OrderLineBody(1, "SKU-1", BacklogKind.Backorder, 12, null, null, NewEta),
+                new OrderLineBody(2, "SKU-1", BacklogKind.Backorder, 5, 9.5m, Today.AddDays(30), NewEta),
+            ]);
+            var result = Assert.IsType<Ok<OrderUpsertResource>>(await orders.UpsertAsync("SO-1", body, "erp", CancellationToken.None));
+            Assert.Equal(new OrderUpsertResource("SO-1", Created: false, LinesCreated: 1, LinesUpdated: 1, EtasChanged: 0), result.Value);
+            Assert.NotNull(await orders.GetAsync("SO-1", CancellationToken.None));
+        }),
+        new("API keys: list, create, authenticate, revoke", typeof(ApiKeyService), async (services, server) =>
+        {
+            var keys = services.GetRequiredService<ApiKeyService>();
+            Assert.Single(await keys.ListAsync());
+            server.QueryRows = _ => 0; // no client of that name yet
+            var (created, error) = await keys.CreateAsync("ERP");
+            Assert.Null(error);
+            Assert.NotNull(created);
+            server.QueryRows = _ => 1;
+            server.Values["KeyHash"] = BacklogPortal.Domain.ApiKeys.Hash(created.Key);
+            Assert.NotNull(await keys.AuthenticateAsync(created.Key));
+            Assert.True(await keys.RevokeAsync(1));
+        }),
+        new("ERP API over HTTP: an idempotent customer upsert, open lines, the events feed", typeof(IdempotencyMiddleware), async (services, server) =>
+        {
+            const string key = "bpk_statements";
+            server.Values["KeyHash"] = BacklogPortal.Domain.ApiKeys.Hash(key);
+            server.Values["Number"] = "C-1";
+            server.Values["Culture"] = "en-US";
+            server.Values["TimeZoneId"] = "UTC";
+            // No stored response for the idempotency key yet: the request runs and its answer is stored.
+            server.QueryRows = sql => sql.Contains("FROM [IdempotencyRecords]", StringComparison.Ordinal) ? 0 : 1;
+            using var http = ((TestServer)services.GetRequiredService<IServer>()).CreateClient();
+            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+            using var put = new HttpRequestMessage(HttpMethod.Put, "/api/v1/customers/C-1")
+            {
+                Content = JsonContent.Create(new CustomerBody("Northwind Traders", "purchasing@example.com", "de-DE", "Europe/Berlin")),
+            };
+            put.Headers.Add(IdempotencyMiddleware.HeaderName, "statements-1");
+            using var upserted = await http.SendAsync(put);
+            Assert.Equal(HttpStatusCode.OK, upserted.StatusCode);
+            using var openLines = await http.GetAsync("/api/v1/customers/C-1/open-lines?limit=10");
+            Assert.Equal(HttpStatusCode.OK, openLines.StatusCode);
+            using var events = await http.GetAsync("/api/v1/events?after=0&limit=10");
+            Assert.Equal(HttpStatusCode.OK, events.StatusCode);
+        }),
+
+        new("staff dashboard", typeof(StaffDashboardQuery), async (services, _) =>
+            Assert.NotNull(await services.GetRequiredService<StaffDashboardQuery>().GetAsync())),
+        new("ETA import: a file of lines and a file of SKUs, each checked, then applied as one batch", typeof(EtaImport), async (services, server) =>
+        {
+            // Order SO-1 has line 1; SKU-2 is product 1. In one file they would name the same line.
+            server.Values["OrderNumber"] = "SO-1";
+            server.Values["LineNumber"] = 1;
+            server.Values["Sku"] = "SKU-2";
+            var import = services.GetRequiredService<EtaImport>();
+            foreach (var row in new[] { $"SO-1,1,,{NewEta:yyyy-MM-dd},transport,", $",,SKU-2,{NewEta:yyyy-MM-dd},supplierDelay,Ship delayed" })
+            {
+                var csv = System.Text.Encoding.UTF8.GetBytes($"order_number,line_number,sku,new_eta,reason_code,reason_text\n{row}\n");
+                var check = await import.CheckAsync(csv, "etas.csv");
+                Assert.True(check.IsValid, string.Join("; ", check.Problems));
+                Assert.NotNull((await import.ApplyAsync(csv, "etas.csv", "staff@example.com")).Result);
+            }
+        }),
         new("overdue reminders", typeof(OverdueReminders), async (services, server) =>
         {
             server.Values["TimeZoneId"] = "UTC";
