@@ -41,6 +41,8 @@ public static class PortalExtensions
     /// <summary>The request pipeline: errors, static assets, sign-in limits, pages and endpoints.</summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // First, so that every response carries the headers: pages, static files, errors, endpoints.
+        app.UseSecurityHeaders();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -53,12 +55,14 @@ public static class PortalExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseRateLimiter();
+        app.UseCircuitLimits();
         app.UseIntegration();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

@@ -41,7 +41,13 @@ public static class DataExtensions
         builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, options) =>
             options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations));
         builder.Services.AddDbContextFactory<SqlServerPortalDbContext>((sp, options) =>
-            options.UseSqlServer(SqlServerConnectionString(sp), SqlServerMigrations));
+            options.UseSqlServer(SqlServerConnectionString(sp), sqlServer =>
+            {
+                SqlServerMigrations(sqlServer);
+                // A failover, throttling or a dropped connection retries the statement, or the whole unit for
+                // explicit transactions (DatabaseTransactions), instead of failing the request or the dispatcher round.
+                sqlServer.EnableRetryOnFailure();
+            }));
         builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp => UsesSqlServer(sp)
             ? new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>())
             : new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));

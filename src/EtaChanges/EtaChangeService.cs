@@ -51,26 +51,58 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
-        // statements below see no other writer at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await ApplyAsync(db, request, now, cancellationToken);
-        if (result.Outcome != EtaChangeOutcome.Changed)
+        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
+        if (resolved is null)
         {
+            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
+        }
+
+        var batchId = Guid.NewGuid();
+        var changes = db.OrderLines
+            .Where(resolved.Match)
+            .Where(LineRules.IsOpen)
+            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
+
+        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
+        // transient fault runs all four statements again; a commit that landed although its answer was lost
+        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
+        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
+        var result = await db.Database.InTransactionAsync(ApplyAsync, CommittedAsync, cancellationToken);
+        if (result.Outcome == EtaChangeOutcome.Changed)
+        {
+            outboxSignal.Notify();
+            logger.LogInformation(
+                "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
+                batchId, result.LinesChanged, result.CustomersAffected, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown",
+                request.ReasonCode, request.ChangedBy, request.Source);
+        }
+        return result;
+
+        async Task<EtaChangeResult> ApplyAsync(IDbContextTransaction transaction)
+        {
+            var result = await ApplyStatementsAsync(db, request, resolved, changes, batchId, now, cancellationToken);
+            if (result.Outcome == EtaChangeOutcome.Changed)
+            {
+                // Past this point the change is made: a cancelled caller must not roll it back.
+                await transaction.CommitAsync(CancellationToken.None);
+            }
             return result;
         }
 
-        // Past this point the change is made: a cancelled caller must not roll it back.
-        await transaction.CommitAsync(CancellationToken.None);
-        outboxSignal.Notify();
-        return result;
+        async Task<(bool, EtaChangeResult)> CommittedAsync()
+        {
+            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+            var lines = await audit.CountAsync(CancellationToken.None);
+            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
+                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
+        }
     }
 
     /// <summary>
     /// The same change inside the caller's open transaction, for writes that must commit together with
-    /// an ETA change (an order upsert, a moved release date). The caller commits only when every part
-    /// succeeded (a conflict or an invalid request here must roll the whole transaction back) and then
-    /// calls <see cref="OutboxSignal.Notify"/>.
+    /// an ETA change (an order upsert, a moved release date). Nothing is committed here: the caller commits
+    /// only when every part succeeded (a conflict or an invalid request must roll the whole transaction
+    /// back), then calls <see cref="OutboxSignal.Notify"/>.
     /// </summary>
     public async Task<EtaChangeResult> ChangeWithinAsync(PortalDbContext db, EtaChangeRequest request, CancellationToken cancellationToken = default)
     {
@@ -80,7 +112,17 @@ public sealed class EtaChangeService(
         }
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
-        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return EtaChangeResult.InvalidBecause(errors);
+        }
+        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
+        if (resolved is null)
+        {
+            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
+        }
+        var changes = db.OrderLines.Where(resolved.Match).Where(LineRules.IsOpen).Where(EtaChangeRules.DiffersFrom(request.NewEta));
+        return await ApplyStatementsAsync(db, request, resolved, changes, Guid.NewGuid(), now, cancellationToken);
     }
 
     /// <summary>
@@ -112,21 +154,11 @@ public sealed class EtaChangeService(
         return await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
     }
 
-    // Every statement of one change, in the caller's transaction; commits nothing.
-    private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    // The four statements of one change (claim, audit, outbox, update) in the open transaction; commits nothing.
+    private async Task<EtaChangeResult> ApplyStatementsAsync(
+        PortalDbContext db, EtaChangeRequest request, ResolvedTarget resolved, IQueryable<OrderLine> changes, Guid batchId, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var resolved = await ResolveAsync(db, request.Target, cancellationToken);
-        if (resolved is null)
-        {
-            return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
-        }
-
-        var batchId = Guid.NewGuid();
-        var changes = db.OrderLines
-            .Where(resolved.Match)
-            .Where(LineRules.IsOpen)
-            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
-
         // 1. Claim the lines: bumping their version first locks exactly the rows that will change
         //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
         //    still the line's ETA when the final update runs, and a concurrent single-line editor
@@ -196,9 +228,6 @@ public sealed class EtaChangeService(
             return Conflict(claimed, updated);
         }
 
-        logger.LogInformation(
-            "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
-            batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
         return EtaChangeResult.Changed(claimed, customers, batchId);
     }
 

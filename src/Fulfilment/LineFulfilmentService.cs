@@ -142,23 +142,33 @@ public sealed class LineFulfilmentService(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await Target(db, lineId, expectedVersion, quantity).ExecuteUpdateAsync(update, cancellationToken);
-        if (updated != 1)
+        var outcome = await db.Database.InTransactionAsync(async transaction =>
         {
-            return await ExplainAsync(db, lineId, expectedVersion, quantity, verb, cancellationToken);
+            // A retry after a transient fault starts from nothing.
+            db.ChangeTracker.Clear();
+            var updated = await Target(db, lineId, expectedVersion, quantity).ExecuteUpdateAsync(update, cancellationToken);
+            if (updated != 1)
+            {
+                return (Refused: await ExplainAsync(db, lineId, expectedVersion, quantity, verb, cancellationToken), RecordId: 0L, Line: (LineQuantities?)null);
+            }
+            var customerId = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.CustomerId).SingleAsync(cancellationToken);
+            var recordId = await audit(db, customerId);
+            await EventFeed.AppendAsync(db, change, cancellationToken);
+            var after = await QuantitiesAsync(db, lineId, cancellationToken);
+            // Past this point the change is made: a cancelled caller must not roll it back.
+            await transaction.CommitAsync(CancellationToken.None);
+            return (Refused: (FulfilmentResult?)null, RecordId: recordId, Line: after);
+        }, cancellationToken: cancellationToken);
+        if (outcome.Refused is { } refused)
+        {
+            return refused;
         }
-        var customerId = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.CustomerId).SingleAsync(cancellationToken);
-        var recordId = await audit(db, customerId);
-        await EventFeed.AppendAsync(db, change, cancellationToken);
-        var line = await QuantitiesAsync(db, lineId, cancellationToken);
-        // Past this point the change is made: a cancelled caller must not roll it back.
-        await transaction.CommitAsync(CancellationToken.None);
+        var line = outcome.Line!;
 
         logger.LogInformation("{Verb} of {Quantity} on line {LineId} recorded by {RecordedBy} via {Source}; {Open} open",
             verb, quantity, lineId, change.By, change.Source, line.Open);
         var done = verb == Verb.Ship ? "Shipped" : "Cancelled";
-        return FulfilmentResult.Recorded(recordId, line, line.Open == 0
+        return FulfilmentResult.Recorded(outcome.RecordId, line, line.Open == 0
             ? $"{done} {quantity:N0}: nothing of the line is left open."
             : $"{done} {quantity:N0}; {line.Open:N0} still open.");
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
 
 namespace BacklogPortal.Hosting;
@@ -6,7 +8,7 @@ public static class HostingExtensions
 {
     /// <summary>
     /// What every feature builds on: <see cref="PortalOptions"/> (public address, data folder), the
-    /// clock, Blazor (Interactive Server) and MudBlazor.
+    /// clock, Blazor (Interactive Server) and MudBlazor, the security defaults and the circuit limits.
     /// </summary>
     public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
     {
@@ -17,10 +19,27 @@ public static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddSecurityDefaults();
+        builder.AddCircuitLimits();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// No server banner; cookies marked Secure whenever the request came over HTTPS (directly or, with
+    /// forwarded headers on, through a TLS proxy), so a plain-HTTP developer run still works.
+    /// </summary>
+    private static void AddSecurityDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.Configure<AntiforgeryOptions>(antiforgery =>
+        {
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.ConfigureApplicationCookie(cookie => cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     }
 }

@@ -66,22 +66,26 @@ public static class CustomerEndpoints
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
-        var created = customer is null;
-        customer ??= db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
-        customer.Name = name!;
-        if (body.NotificationEmail is not null)
+        return await db.Database.InTransactionAsync<IResult>(async transaction =>
         {
-            customer.NotificationEmail = email;
-        }
-        customer.Culture = culture ?? customer.Culture;
-        customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(CancellationToken.None);
+            // A retry after a transient fault starts from nothing.
+            db.ChangeTracker.Clear();
+            var customer = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
+            var created = customer is null;
+            customer ??= db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
+            customer.Name = name!;
+            if (body.NotificationEmail is not null)
+            {
+                customer.NotificationEmail = email;
+            }
+            customer.Culture = culture ?? customer.Culture;
+            customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
 
-        var resource = new CustomerResource(customer.Number, customer.Name, customer.NotificationEmail, customer.Culture, customer.TimeZoneId);
-        return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(customer.Number)}", resource) : TypedResults.Ok(resource);
+            var resource = new CustomerResource(customer.Number, customer.Name, customer.NotificationEmail, customer.Culture, customer.TimeZoneId);
+            return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(customer.Number)}", resource) : TypedResults.Ok(resource);
+        }, cancellationToken: cancellationToken);
     }
 
     private static async Task<IResult> GetOpenLinesAsync(

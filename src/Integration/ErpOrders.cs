@@ -52,133 +52,137 @@ public sealed class ErpOrders(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var customerId = await db.Customers.Where(c => c.Number == customerNumber).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken);
-        if (customerId is null)
+        return await db.Database.InTransactionAsync<IResult>(async transaction =>
         {
-            errors.Add("customerNumber", $"There is no customer {customerNumber}; create it with PUT /api/v1/customers/{customerNumber} first.");
-        }
-        var skus = lines.Select(l => l.Sku).Distinct().ToArray();
-        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
-            .Select(p => new { p.Id, p.Sku, p.UnitPrice }).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, cancellationToken);
-        foreach (var line in lines.Where(l => !products.ContainsKey(l.Sku)))
-        {
-            errors.Add($"lines[{line.Index}].sku", $"There is no product with SKU {line.Sku}; create it with PUT /api/v1/products/{line.Sku} first.");
-        }
-        var order = await db.Orders.AsTracking().SingleOrDefaultAsync(o => o.OrderNumber == number, cancellationToken);
-        if (order is not null && customerId is not null && order.CustomerId != customerId)
-        {
-            errors.Add("customerNumber", $"Order {number} belongs to another customer; an order's customer cannot change.");
-        }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var created = order is null;
-        if (order is null)
-        {
-            order = new Order { OrderNumber = number!, CustomerId = customerId!.Value, OrderDate = orderDate!.Value };
-            db.Orders.Add(order);
-        }
-        else if (order.OrderDate != orderDate)
-        {
-            order.OrderDate = orderDate!.Value;
-            db.Entry(order).Property(o => o.OrderDate).IsModified = true;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-
-        var existing = created
-            ? []
-            : await db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.Id)
-                .Select(l => new ExistingLine(l.Id, l.LineNumber, l.ProductId, l.Kind, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled,
-                    l.UnitPrice, l.PromisedDate, l.Eta, l.Status, l.Version))
-                .ToDictionaryAsync(l => l.LineNumber, cancellationToken);
-
-        var newLines = new List<OrderLine>();
-        var etaMoves = new List<(DateOnly? Eta, LineVersion Line)>();
-        var updates = new List<(ExistingLine Line, ValidLine Wanted)>();
-        foreach (var wanted in lines)
-        {
-            var product = products[wanted.Sku];
-            if (!existing.TryGetValue(wanted.LineNumber, out var line))
+            // A retry after a transient fault starts from nothing.
+            db.ChangeTracker.Clear();
+            errors = new FieldErrors();
+            var customerId = await db.Customers.Where(c => c.Number == customerNumber).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken);
+            if (customerId is null)
             {
-                newLines.Add(new OrderLine
+                errors.Add("customerNumber", $"There is no customer {customerNumber}; create it with PUT /api/v1/customers/{customerNumber} first.");
+            }
+            var skus = lines.Select(l => l.Sku).Distinct().ToArray();
+            var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
+                .Select(p => new { p.Id, p.Sku, p.UnitPrice }).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, cancellationToken);
+            foreach (var line in lines.Where(l => !products.ContainsKey(l.Sku)))
+            {
+                errors.Add($"lines[{line.Index}].sku", $"There is no product with SKU {line.Sku}; create it with PUT /api/v1/products/{line.Sku} first.");
+            }
+            var order = await db.Orders.AsTracking().SingleOrDefaultAsync(o => o.OrderNumber == number, cancellationToken);
+            if (order is not null && customerId is not null && order.CustomerId != customerId)
+            {
+                errors.Add("customerNumber", $"Order {number} belongs to another customer; an order's customer cannot change.");
+            }
+            if (errors.Any)
+            {
+                return errors.ToProblem();
+            }
+
+            var created = order is null;
+            if (order is null)
+            {
+                order = new Order { OrderNumber = number!, CustomerId = customerId!.Value, OrderDate = orderDate!.Value };
+                db.Orders.Add(order);
+            }
+            else if (order.OrderDate != orderDate)
+            {
+                order.OrderDate = orderDate!.Value;
+                db.Entry(order).Property(o => o.OrderDate).IsModified = true;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+
+            var existing = created
+                ? []
+                : await db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.Id)
+                    .Select(l => new ExistingLine(l.Id, l.LineNumber, l.ProductId, l.Kind, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled,
+                        l.UnitPrice, l.PromisedDate, l.Eta, l.Status, l.Version))
+                    .ToDictionaryAsync(l => l.LineNumber, cancellationToken);
+
+            var newLines = new List<OrderLine>();
+            var etaMoves = new List<(DateOnly? Eta, LineVersion Line)>();
+            var updates = new List<(ExistingLine Line, ValidLine Wanted)>();
+            foreach (var wanted in lines)
+            {
+                var product = products[wanted.Sku];
+                if (!existing.TryGetValue(wanted.LineNumber, out var line))
                 {
-                    OrderId = order.Id,
-                    CustomerId = order.CustomerId,
-                    LineNumber = wanted.LineNumber,
-                    ProductId = product.Id,
-                    Kind = wanted.Kind,
-                    QuantityOrdered = wanted.Quantity,
-                    UnitPrice = wanted.UnitPrice ?? product.UnitPrice,
-                    PromisedDate = wanted.PromisedDate,
-                    Eta = wanted.Eta,
-                });
-                continue;
-            }
-            CheckUnchangeable(line, wanted, product.Id, errors);
-            var open = LineRules.IsOpenStatus(line.Status);
-            if (open && line.Eta != wanted.Eta)
-            {
-                etaMoves.Add((wanted.Eta, new LineVersion(line.Id, line.Version)));
-            }
-            if (line.QuantityOrdered != wanted.Quantity || (wanted.UnitPrice is { } price && price != line.UnitPrice)
-                || (line.PromisedDate is null && wanted.PromisedDate is not null))
-            {
-                updates.Add((line, wanted));
-            }
-        }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var etasChanged = 0;
-        foreach (var moves in etaMoves.GroupBy(m => m.Eta, m => m.Line))
-        {
-            foreach (var chunk in moves.Chunk(EtaChangeRules.MaxSelectedLines))
-            {
-                var change = await etaChanges.ChangeWithinAsync(db, new EtaChangeRequest(
-                    EtaChangeTarget.ForLines(chunk), moves.Key, EtaReasonCode.Other, ChangedWithOrderText, ChangeSource.Api, client), cancellationToken);
-                switch (change.Outcome)
-                {
-                    case EtaChangeOutcome.Conflict:
-                        return ApiProblems.Conflict(change.Message);
-                    case EtaChangeOutcome.Invalid:
-                        return ApiEta.Problem(change.Errors);
+                    newLines.Add(new OrderLine
+                    {
+                        OrderId = order.Id,
+                        CustomerId = order.CustomerId,
+                        LineNumber = wanted.LineNumber,
+                        ProductId = product.Id,
+                        Kind = wanted.Kind,
+                        QuantityOrdered = wanted.Quantity,
+                        UnitPrice = wanted.UnitPrice ?? product.UnitPrice,
+                        PromisedDate = wanted.PromisedDate,
+                        Eta = wanted.Eta,
+                    });
+                    continue;
                 }
-                etasChanged += change.LinesChanged;
+                CheckUnchangeable(line, wanted, product.Id, errors);
+                var open = LineRules.IsOpenStatus(line.Status);
+                if (open && line.Eta != wanted.Eta)
+                {
+                    etaMoves.Add((wanted.Eta, new LineVersion(line.Id, line.Version)));
+                }
+                if (line.QuantityOrdered != wanted.Quantity || (wanted.UnitPrice is { } price && price != line.UnitPrice)
+                    || (line.PromisedDate is null && wanted.PromisedDate is not null))
+                {
+                    updates.Add((line, wanted));
+                }
             }
-        }
+            if (errors.Any)
+            {
+                return errors.ToProblem();
+            }
 
-        foreach (var (line, wanted) in updates)
-        {
-            var price = wanted.UnitPrice ?? line.UnitPrice;
-            var promised = line.PromisedDate ?? wanted.PromisedDate;
-            await db.OrderLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.QuantityOrdered, wanted.Quantity)
-                .SetProperty(l => l.UnitPrice, price)
-                .SetProperty(l => l.PromisedDate, promised)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
-        }
+            var etasChanged = 0;
+            foreach (var moves in etaMoves.GroupBy(m => m.Eta, m => m.Line))
+            {
+                foreach (var chunk in moves.Chunk(EtaChangeRules.MaxSelectedLines))
+                {
+                    var change = await etaChanges.ChangeWithinAsync(db, new EtaChangeRequest(
+                        EtaChangeTarget.ForLines(chunk), moves.Key, EtaReasonCode.Other, ChangedWithOrderText, ChangeSource.Api, client), cancellationToken);
+                    switch (change.Outcome)
+                    {
+                        case EtaChangeOutcome.Conflict:
+                            return ApiProblems.Conflict(change.Message);
+                        case EtaChangeOutcome.Invalid:
+                            return ApiEta.Problem(change.Errors);
+                    }
+                    etasChanged += change.LinesChanged;
+                }
+            }
 
-        if (newLines.Count > 0)
-        {
-            await InsertLinesAsync(db, newLines, cancellationToken);
-            await etaChanges.RecordInitialEstimatesAsync(db, order.Id, ChangeSource.Api, client, cancellationToken);
-        }
-        await transaction.CommitAsync(CancellationToken.None);
-        if (etasChanged > 0)
-        {
-            outboxSignal.Notify();
-        }
-        logger.LogInformation("Order {OrderNumber} {Action} by {Client}: {New} lines created, {Updated} updated, {Etas} ETAs changed",
-            number, created ? "created" : "updated", client, newLines.Count, updates.Count, etasChanged);
+            foreach (var (line, wanted) in updates)
+            {
+                var price = wanted.UnitPrice ?? line.UnitPrice;
+                var promised = line.PromisedDate ?? wanted.PromisedDate;
+                await db.OrderLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(l => l.QuantityOrdered, wanted.Quantity)
+                    .SetProperty(l => l.UnitPrice, price)
+                    .SetProperty(l => l.PromisedDate, promised)
+                    .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+            }
 
-        var resource = new OrderUpsertResource(number!, created, newLines.Count, updates.Count, etasChanged);
-        return created ? TypedResults.Created($"/api/v1/orders/{Uri.EscapeDataString(number!)}", resource) : TypedResults.Ok(resource);
+            if (newLines.Count > 0)
+            {
+                await InsertLinesAsync(db, newLines, cancellationToken);
+                await etaChanges.RecordInitialEstimatesAsync(db, order.Id, ChangeSource.Api, client, cancellationToken);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+            if (etasChanged > 0)
+            {
+                outboxSignal.Notify();
+            }
+            logger.LogInformation("Order {OrderNumber} {Action} by {Client}: {New} lines created, {Updated} updated, {Etas} ETAs changed",
+                number, created ? "created" : "updated", client, newLines.Count, updates.Count, etasChanged);
+
+            var resource = new OrderUpsertResource(number!, created, newLines.Count, updates.Count, etasChanged);
+            return created ? TypedResults.Created($"/api/v1/orders/{Uri.EscapeDataString(number!)}", resource) : TypedResults.Ok(resource);
+        }, cancellationToken: cancellationToken);
     }
 
     public async Task<OrderResource?> GetAsync(string orderNumber, CancellationToken cancellationToken)

@@ -120,23 +120,27 @@ internal sealed class IdempotencyMiddleware(
         for (var attempt = 0; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.ApiClientId == clientId && r.Key == key, cancellationToken);
-            if (existing is not null && existing.CreatedAt >= expired)
-            {
-                return (existing, false);
-            }
-            if (existing is not null)
-            {
-                await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(cancellationToken);
-            }
-            var record = new IdempotencyRecord { ApiClientId = clientId, Key = key, RequestHash = hash, CreatedAt = now };
-            db.IdempotencyRecords.Add(record);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return (record, true);
+                return await db.Database.InTransactionAsync(async transaction =>
+                {
+                    db.ChangeTracker.Clear();
+                    var existing = await db.IdempotencyRecords.AsNoTracking()
+                        .SingleOrDefaultAsync(r => r.ApiClientId == clientId && r.Key == key, cancellationToken);
+                    if (existing is not null && existing.CreatedAt >= expired)
+                    {
+                        return (existing, false);
+                    }
+                    if (existing is not null)
+                    {
+                        await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(cancellationToken);
+                    }
+                    var record = new IdempotencyRecord { ApiClientId = clientId, Key = key, RequestHash = hash, CreatedAt = now };
+                    db.IdempotencyRecords.Add(record);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return (record, true);
+                }, cancellationToken: cancellationToken);
             }
             catch (DbUpdateException) when (attempt == 0)
             {

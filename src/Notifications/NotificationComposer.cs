@@ -142,33 +142,46 @@ public sealed class NotificationComposer(
             plans.Add(([.. netted.MentionedEntryIds], notification));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Notifications.AddRange(plans.Select(p => p.Notification));
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var (_, notification) in plans)
+        // Runs again from the start on a transient SQL Server fault (DatabaseTransactions): nothing of a failed attempt stays tracked.
+        var composed = await db.Database.InTransactionAsync(async transaction =>
         {
-            notification.MessageId = links.MessageId(notification.Id);
-        }
-        await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            foreach (var (_, notification) in plans)
+            {
+                notification.Id = 0;
+            }
+            db.Notifications.AddRange(plans.Select(p => p.Notification));
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var (_, notification) in plans)
+            {
+                notification.MessageId = links.MessageId(notification.Id);
+            }
+            await db.SaveChangesAsync(cancellationToken);
 
-        // The conditional updates are the claim on the entries: a count short of the ids read means
-        // another instance composed some of them in the meantime, and this whole batch is undone.
-        foreach (var (entryIds, notification) in plans)
-        {
-            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+            // The conditional updates are the claim on the entries: a count short of the ids read means
+            // another instance composed some of them in the meantime, and this whole batch is undone.
+            foreach (var (entryIds, notification) in plans)
+            {
+                if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
+                    return false;
+                }
+            }
+            if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
-                return null;
+                logger.LogInformation("Outbox entries were composed by another instance; batch retried");
+                return false;
             }
-        }
-        if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken: cancellationToken);
+        if (!composed)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            logger.LogInformation("Outbox entries were composed by another instance; batch retried");
             return null;
         }
-        await transaction.CommitAsync(cancellationToken);
 
         if (plans.Any(p => p.Notification.Status == NotificationStatus.Pending))
         {

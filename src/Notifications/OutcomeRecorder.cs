@@ -66,6 +66,10 @@ internal sealed class OutcomeRecorder
 
     private void WriteWithRetries(List<Outcome> batch)
     {
+        // The lease bounds the retries twice: on the portal's clock (which tests may freeze) and on
+        // the wall clock, so that a frozen test clock cannot keep this thread retrying for ever.
+        var realLimit = claim.Until - clock.GetUtcNow();
+        var realElapsed = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -81,13 +85,16 @@ internal sealed class OutcomeRecorder
                 // Keep trying while the claim holds; after that another instance may send these
                 // emails again, which is the best that can be done without a database.
                 var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
-                if (clock.GetUtcNow() + delay >= claim.Until)
+                if (clock.GetUtcNow() + delay >= claim.Until || realElapsed.Elapsed + delay >= realLimit)
                 {
                     logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
                     return;
                 }
                 logger.LogWarning(exception, "Recording {Count} delivery outcome(s) failed; retrying", batch.Count);
-                Task.Delay(delay, clock).GetAwaiter().GetResult();
+                // A real wait on this dedicated thread: it waits for the database's lock to go, which
+                // happens in real time. (Blocking on Task.Delay of the injected clock would never end
+                // under a test's FakeTimeProvider.)
+                Thread.Sleep(delay);
             }
         }
     }
@@ -96,54 +103,56 @@ internal sealed class OutcomeRecorder
     {
         using var db = dbFactory.CreateDbContext();
         NotificationDispatcher.WaitInsideSqlite(db);
-        using var transaction = db.Database.BeginTransaction();
-
-        // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
-        var sent = batch.OfType<Sent>().ToList();
-        foreach (var chunk in sent.Chunk(1000))
+        // Runs again from the start on a transient SQL Server fault (DatabaseTransactions); every statement is guarded.
+        db.Database.InTransaction(transaction =>
         {
-            var ids = chunk.Select(s => s.Id).ToArray();
-            var at = chunk.Max(s => s.At);
-            db.Notifications
-                .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
-                .ExecuteUpdate(s => s
-                    .SetProperty(n => n.Status, NotificationStatus.Sent)
-                    .SetProperty(n => n.SentAt, at)
-                    .SetProperty(n => n.LastAttemptAt, at)
-                    .SetProperty(n => n.Attempts, n => n.Attempts + 1)
-                    .SetProperty(n => n.LastError, (string?)null)
-                    .SetProperty(n => n.LeaseOwner, (string?)null)
-                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-
-        // Failures and give-backs only touch an email while this round still holds its claim.
-        foreach (var failed in batch.OfType<Failed>())
-        {
-            Claimed(db, failed.Id).ExecuteUpdate(s => s
-                .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
-                .SetProperty(n => n.Attempts, failed.Attempts)
-                .SetProperty(n => n.LastAttemptAt, failed.At)
-                .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
-                .SetProperty(n => n.LastError, failed.Error)
-                .SetProperty(n => n.LeaseOwner, (string?)null)
-                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-        }
-        // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
-        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
-        {
-            foreach (var chunk in reason.Chunk(1000))
+            // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
+            var sent = batch.OfType<Sent>().ToList();
+            foreach (var chunk in sent.Chunk(1000))
             {
-                var ids = chunk.Select(r => r.Id).ToArray();
-                var error = reason.Key;
+                var ids = chunk.Select(s => s.Id).ToArray();
+                var at = chunk.Max(s => s.At);
                 db.Notifications
-                    .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+                    .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
                     .ExecuteUpdate(s => s
-                        .SetProperty(n => n.LastError, n => error ?? n.LastError)
+                        .SetProperty(n => n.Status, NotificationStatus.Sent)
+                        .SetProperty(n => n.SentAt, at)
+                        .SetProperty(n => n.LastAttemptAt, at)
+                        .SetProperty(n => n.Attempts, n => n.Attempts + 1)
+                        .SetProperty(n => n.LastError, (string?)null)
                         .SetProperty(n => n.LeaseOwner, (string?)null)
                         .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
             }
-        }
-        transaction.Commit();
+
+            // Failures and give-backs only touch an email while this round still holds its claim.
+            foreach (var failed in batch.OfType<Failed>())
+            {
+                Claimed(db, failed.Id).ExecuteUpdate(s => s
+                    .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
+                    .SetProperty(n => n.Attempts, failed.Attempts)
+                    .SetProperty(n => n.LastAttemptAt, failed.At)
+                    .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
+                    .SetProperty(n => n.LastError, failed.Error)
+                    .SetProperty(n => n.LeaseOwner, (string?)null)
+                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+            }
+            // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
+            foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
+            {
+                foreach (var chunk in reason.Chunk(1000))
+                {
+                    var ids = chunk.Select(r => r.Id).ToArray();
+                    var error = reason.Key;
+                    db.Notifications
+                        .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
+                        .ExecuteUpdate(s => s
+                            .SetProperty(n => n.LastError, n => error ?? n.LastError)
+                            .SetProperty(n => n.LeaseOwner, (string?)null)
+                            .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+                }
+            }
+            transaction.Commit();
+        });
     }
 
     private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>

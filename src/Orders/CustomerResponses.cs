@@ -50,27 +50,32 @@ public sealed class CustomerResponses(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // The answer and its entry in the ERP's events feed commit together: a cancellation the ERP
         // never hears of would still be shipped.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var line = db.OrderLines.Where(l => l.Id == lineId && l.CustomerId == customerId && l.Version == version);
-        var openBefore = await line.Select(LineRules.OpenQuantityOf).FirstOrDefaultAsync(cancellationToken);
-        var updated = response == CustomerResponse.AcceptedNewDate
-            ? await line.Where(CustomerResponseRules.CanAccept).ExecuteUpdateAsync(s => s
-                // ConsentRequired stays true: together with the answer it records that consent was asked for and given.
-                .SetProperty(l => l.CustomerResponse, CustomerResponse.AcceptedNewDate)
-                .SetProperty(l => l.CustomerRespondedAt, now)
-                .SetProperty(l => l.CustomerRespondedBy, by)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken)
-            : await line.Where(CustomerResponseRules.CanCancel(today)).ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.QuantityCancelled, l => l.QuantityOrdered - l.QuantityShipped)
-                // Nothing is left to ship: a line that shipped in part is complete (Shipped), one that shipped nothing is Cancelled.
-                .SetProperty(l => l.Status, l => l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
-                .SetProperty(l => l.CustomerResponse, CustomerResponse.CancelledOpenQuantity)
-                .SetProperty(l => l.CustomerRespondedAt, now)
-                .SetProperty(l => l.CustomerRespondedBy, by)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
-
-        if (updated == 1)
+        var recorded = await db.Database.InTransactionAsync(async transaction =>
         {
+            // A retry after a transient fault starts from nothing.
+            db.ChangeTracker.Clear();
+            var line = db.OrderLines.Where(l => l.Id == lineId && l.CustomerId == customerId && l.Version == version);
+            var openBefore = await line.Select(LineRules.OpenQuantityOf).FirstOrDefaultAsync(cancellationToken);
+            var updated = response == CustomerResponse.AcceptedNewDate
+                ? await line.Where(CustomerResponseRules.CanAccept).ExecuteUpdateAsync(s => s
+                    // ConsentRequired stays true: together with the answer it records that consent was asked for and given.
+                    .SetProperty(l => l.CustomerResponse, CustomerResponse.AcceptedNewDate)
+                    .SetProperty(l => l.CustomerRespondedAt, now)
+                    .SetProperty(l => l.CustomerRespondedBy, by)
+                    .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken)
+                : await line.Where(CustomerResponseRules.CanCancel(today)).ExecuteUpdateAsync(s => s
+                    .SetProperty(l => l.QuantityCancelled, l => l.QuantityOrdered - l.QuantityShipped)
+                    // Nothing is left to ship: a line that shipped in part is complete (Shipped), one that shipped nothing is Cancelled.
+                    .SetProperty(l => l.Status, l => l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
+                    .SetProperty(l => l.CustomerResponse, CustomerResponse.CancelledOpenQuantity)
+                    .SetProperty(l => l.CustomerRespondedAt, now)
+                    .SetProperty(l => l.CustomerRespondedBy, by)
+                    .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+
+            if (updated != 1)
+            {
+                return false;
+            }
             await EventFeed.AppendAsync(db, new LineEvent(
                 lineId,
                 response == CustomerResponse.AcceptedNewDate ? IntegrationEventType.NewDateAccepted : IntegrationEventType.CancelledByCustomer,
@@ -79,6 +84,10 @@ public sealed class CustomerResponses(
                 now,
                 Quantity: response == CustomerResponse.CancelledOpenQuantity ? openBefore : null), cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
+            return true;
+        }, cancellationToken: cancellationToken);
+        if (recorded)
+        {
             logger.LogInformation("Customer {CustomerId} answered line {LineId}: {Response} by {RespondedBy}", customerId, lineId, response, by);
             return new ResponseResult(ResponseOutcome.Recorded, response == CustomerResponse.AcceptedNewDate
                 ? "Thank you: you accepted the new date. We ship as soon as the goods are ready."

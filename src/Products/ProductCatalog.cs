@@ -102,53 +102,57 @@ public sealed class ProductCatalog(
         var name = upsert.Name.Trim();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var product = await db.Products.SingleOrDefaultAsync(p => p.Sku == sku, cancellationToken);
-        if (product is null)
+        return await db.Database.InTransactionAsync<ProductUpsertResult>(async transaction =>
         {
-            product = new Product { Sku = sku, Name = name, UnitPrice = upsert.UnitPrice, ReleaseDate = upsert.ReleaseDate };
-            db.Products.Add(product);
+            // A retry after a transient fault starts from nothing.
+            db.ChangeTracker.Clear();
+            var product = await db.Products.SingleOrDefaultAsync(p => p.Sku == sku, cancellationToken);
+            if (product is null)
+            {
+                product = new Product { Sku = sku, Name = name, UnitPrice = upsert.UnitPrice, ReleaseDate = upsert.ReleaseDate };
+                db.Products.Add(product);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+                logger.LogInformation("Product {Sku} created by {ChangedBy} via {Source}", sku, upsert.ChangedBy, upsert.Source);
+                return new(ProductUpsertOutcome.Created, product.Id, null, $"Product {sku} created.", []);
+            }
+
+            if (product.Name == name && product.UnitPrice == upsert.UnitPrice && product.ReleaseDate == upsert.ReleaseDate)
+            {
+                return new(ProductUpsertOutcome.Unchanged, product.Id, null, $"Product {sku} is unchanged.", []);
+            }
+
+            ReleaseDateMove? moved = null;
+            if (product.ReleaseDate is { } oldRelease && upsert.ReleaseDate is { } newRelease && newRelease != oldRelease)
+            {
+                var change = await etaChanges.ChangeWithinAsync(db, new EtaChangeRequest(
+                    EtaChangeTarget.FollowingRelease(product.Id, oldRelease), newRelease, EtaReasonCode.ReleaseDateMoved,
+                    $"Release date moved from {oldRelease:yyyy-MM-dd} to {newRelease:yyyy-MM-dd}", upsert.Source, upsert.ChangedBy), cancellationToken);
+                switch (change.Outcome)
+                {
+                    case EtaChangeOutcome.Conflict:
+                        return new(ProductUpsertOutcome.Conflict, product.Id, null, change.Message, []);
+                    case EtaChangeOutcome.Invalid:
+                        return new(ProductUpsertOutcome.Invalid, product.Id, null, change.Message,
+                            [.. change.Errors.Select(e => e.Field == nameof(EtaChangeRequest.NewEta) ? e with { Field = nameof(upsert.ReleaseDate) } : e)]);
+                }
+                moved = new ReleaseDateMove(oldRelease, newRelease, change.LinesChanged, change.CustomersAffected);
+            }
+
+            product.Name = name;
+            product.UnitPrice = upsert.UnitPrice;
+            product.ReleaseDate = upsert.ReleaseDate;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
-            logger.LogInformation("Product {Sku} created by {ChangedBy} via {Source}", sku, upsert.ChangedBy, upsert.Source);
-            return new(ProductUpsertOutcome.Created, product.Id, null, $"Product {sku} created.", []);
-        }
-
-        if (product.Name == name && product.UnitPrice == upsert.UnitPrice && product.ReleaseDate == upsert.ReleaseDate)
-        {
-            return new(ProductUpsertOutcome.Unchanged, product.Id, null, $"Product {sku} is unchanged.", []);
-        }
-
-        ReleaseDateMove? moved = null;
-        if (product.ReleaseDate is { } oldRelease && upsert.ReleaseDate is { } newRelease && newRelease != oldRelease)
-        {
-            var change = await etaChanges.ChangeWithinAsync(db, new EtaChangeRequest(
-                EtaChangeTarget.FollowingRelease(product.Id, oldRelease), newRelease, EtaReasonCode.ReleaseDateMoved,
-                $"Release date moved from {oldRelease:yyyy-MM-dd} to {newRelease:yyyy-MM-dd}", upsert.Source, upsert.ChangedBy), cancellationToken);
-            switch (change.Outcome)
+            if (moved is { Lines: > 0 })
             {
-                case EtaChangeOutcome.Conflict:
-                    return new(ProductUpsertOutcome.Conflict, product.Id, null, change.Message, []);
-                case EtaChangeOutcome.Invalid:
-                    return new(ProductUpsertOutcome.Invalid, product.Id, null, change.Message,
-                        [.. change.Errors.Select(e => e.Field == nameof(EtaChangeRequest.NewEta) ? e with { Field = nameof(upsert.ReleaseDate) } : e)]);
+                outboxSignal.Notify();
             }
-            moved = new ReleaseDateMove(oldRelease, newRelease, change.LinesChanged, change.CustomersAffected);
-        }
-
-        product.Name = name;
-        product.UnitPrice = upsert.UnitPrice;
-        product.ReleaseDate = upsert.ReleaseDate;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(CancellationToken.None);
-        if (moved is { Lines: > 0 })
-        {
-            outboxSignal.Notify();
-        }
-        logger.LogInformation("Product {Sku} updated by {ChangedBy} via {Source}; {Lines} pre-order lines moved with the release date",
-            sku, upsert.ChangedBy, upsert.Source, moved?.Lines ?? 0);
-        return new(ProductUpsertOutcome.Updated, product.Id, moved, moved is { Lines: > 0 }
-            ? $"Product {sku} updated; the ETA of {EtaChangeResult.Count(moved.Lines, "pre-order line")} moved with the release date."
-            : $"Product {sku} updated.", []);
+            logger.LogInformation("Product {Sku} updated by {ChangedBy} via {Source}; {Lines} pre-order lines moved with the release date",
+                sku, upsert.ChangedBy, upsert.Source, moved?.Lines ?? 0);
+            return new(ProductUpsertOutcome.Updated, product.Id, moved, moved is { Lines: > 0 }
+                ? $"Product {sku} updated; the ETA of {EtaChangeResult.Count(moved.Lines, "pre-order line")} moved with the release date."
+                : $"Product {sku} updated.", []);
+        }, cancellationToken: cancellationToken);
     }
 }

@@ -15,11 +15,18 @@ namespace BacklogPortal.Components.Account;
 /// </summary>
 internal sealed class AccountEmails(
     UserManager<ApplicationUser> userManager,
-    IEmailSender<ApplicationUser> emailSender,
-    IOptions<PortalOptions> portal)
+    IdentityEmailSender emailSender,
+    IOptions<PortalOptions> portal,
+    AccountEmailThrottle throttle,
+    IHttpContextAccessor httpContext,
+    ILogger<AccountEmails> logger)
 {
     public async Task SendEmailConfirmationAsync(ApplicationUser user, string email, string? returnUrl = null)
     {
+        if (!MaySend(email))
+        {
+            return;
+        }
         var token = await userManager.GenerateEmailConfirmationTokenAsync(user);
         var link = Link("Account/ConfirmEmail", new()
         {
@@ -32,6 +39,10 @@ internal sealed class AccountEmails(
 
     public async Task SendEmailChangeConfirmationAsync(ApplicationUser user, string newEmail)
     {
+        if (!MaySend(newEmail))
+        {
+            return;
+        }
         var token = await userManager.GenerateChangeEmailTokenAsync(user, newEmail);
         var link = Link("Account/ConfirmEmailChange", new()
         {
@@ -44,9 +55,39 @@ internal sealed class AccountEmails(
 
     public async Task SendPasswordResetAsync(ApplicationUser user, string email)
     {
+        if (!MaySend(email))
+        {
+            return;
+        }
         var token = await userManager.GeneratePasswordResetTokenAsync(user);
         var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
         await emailSender.SendPasswordResetLinkAsync(user, email, HtmlEncoder.Default.Encode(link));
+    }
+
+    /// <summary>
+    /// Someone tried to register with an address that has an account already. The form answers as for a
+    /// new address (nothing tells the visitor the address is taken); the owner learns it here.
+    /// </summary>
+    public async Task SendAccountExistsAsync(ApplicationUser owner, string email)
+    {
+        if (!MaySend(email))
+        {
+            return;
+        }
+        await emailSender.SendAccountExistsAsync(owner, email, HtmlEncoder.Default.Encode(Link("Account/Login", [])),
+            HtmlEncoder.Default.Encode(Link("Account/ForgotPassword", [])));
+    }
+
+    private bool MaySend(string recipient)
+    {
+        var client = httpContext.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.TryAcquire(recipient, client))
+        {
+            return true;
+        }
+        // Silent for the requester, visible to operators.
+        logger.LogWarning("Account email to {Recipient} requested from {Client} not sent: over the account email limit", recipient, client);
+        return false;
     }
 
     /// <summary>Identity's tokens contain '+', '/' and '='; the pages decode them from base64url.</summary>

@@ -15,6 +15,19 @@ namespace Microsoft.AspNetCore.Routing;
 
 internal static class IdentityComponentsEndpointRouteBuilderExtensions
 {
+    /// <summary>
+    /// "~/" plus a path inside the portal ("Account/Login", "/x"); anything that is not a plain local
+    /// path (another host, "//host", a backslash trick) becomes the start page.
+    /// </summary>
+    internal static string LocalReturnPath(string? returnUrl)
+    {
+        var path = (returnUrl ?? "").TrimStart('/');
+        var isLocal = Uri.IsWellFormedUriString(path, UriKind.Relative)
+            && !path.Contains('\\', StringComparison.Ordinal)
+            && !path.Contains(':', StringComparison.Ordinal);
+        return isLocal ? $"~/{path}" : "~/";
+    }
+
     // These endpoints are required by the Identity Razor components defined in the /Components/Account/Pages directory of this project.
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -41,14 +54,25 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.Challenge(properties, [provider]);
         });
 
-        accountGroup.MapPost("/Logout", async (
-            ClaimsPrincipal user,
+        accountGroup.MapPost("/Logout", async Task<IResult> (
+            HttpContext context,
             [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromForm] string returnUrl) =>
+            [FromServices] IAntiforgery antiforgery,
+            [FromForm] string? returnUrl) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                // A forged sign-out of a signed-in user is refused. A second sign-out from a stale tab carries
+                // the token of a session that has ended: nobody is signed in, so it simply lands on sign-in.
+                return context.User.Identity?.IsAuthenticated == true
+                    ? TypedResults.BadRequest()
+                    : TypedResults.LocalRedirect("~/Account/Login");
+            }
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
-        });
+            return TypedResults.LocalRedirect(LocalReturnPath(returnUrl));
+        })
+        // Validated above, so that a stale token can get an answer other than an error page.
+        .DisableAntiforgery();
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,

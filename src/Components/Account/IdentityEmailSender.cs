@@ -25,6 +25,12 @@ internal sealed class IdentityEmailSender(IEmailTransport transport, IOptions<Em
         SendAsync(email, "Your BacklogPortal password reset code",
             $"Use this code to reset your password: {WebUtility.HtmlEncode(resetCode)}", null, null);
 
+    public Task SendAccountExistsAsync(ApplicationUser user, string email, string signInLink, string resetLink) =>
+        SendAsync(email, "Your BacklogPortal account",
+            $"Someone (hopefully you) tried to create a BacklogPortal account with this address, which has an account already. " +
+            $"If it was you, sign in with your password, or <a href=\"{resetLink}\">reset the password</a> if you have forgotten it. If it was not you, ignore this email.",
+            "Sign in", signInLink);
+
     private Task SendAsync(string to, string subject, string introHtml, string? action, string? encodedLink)
     {
         var message = new MimeMessage();

@@ -20,11 +20,16 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         uri ??= "";
 
-        // Prevent open redirects.
+        // Prevent open redirects: an absolute address is followed only inside the portal; anything
+        // else (another host, "//host", "/\\host") lands on the start page.
         if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+            || uri.StartsWith("//", StringComparison.Ordinal)
+            || uri.StartsWith("/\\", StringComparison.Ordinal))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            uri = Uri.TryCreate(uri, UriKind.Absolute, out var absolute)
+                && absolute.GetLeftPart(UriPartial.Authority) == new Uri(navigationManager.BaseUri).GetLeftPart(UriPartial.Authority)
+                ? navigationManager.ToBaseRelativePath(absolute.ToString())
+                : "";
         }
 
         navigationManager.NavigateTo(uri);

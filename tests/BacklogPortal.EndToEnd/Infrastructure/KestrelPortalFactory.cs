@@ -1,3 +1,4 @@
+using BacklogPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,20 +12,25 @@ namespace BacklogPortal.EndToEnd.Infrastructure;
 /// <summary>
 /// The real portal on a real Kestrel port (a browser cannot talk to the in-memory TestServer):
 /// Development environment so static web assets are served from the build, a SQLite file in a
-/// folder of its own, demo data, and email to the pickup folder (no SMTP host).
+/// folder of its own, demo data, and email over SMTP to an in-process server with a short coalescing
+/// window, so that a test can follow an email's link back into the portal.
 /// </summary>
 internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
 {
-    private readonly string dataDirectory;
-    private readonly IReadOnlyDictionary<string, string?> settings;
+    /// <summary>Long enough to coalesce one click's changes, short enough for a test to wait for the email.</summary>
+    public static readonly TimeSpan CoalesceWindow = TimeSpan.FromSeconds(1);
 
-    /// <param name="settings">Applied over the defaults below (e.g. an SMTP server of the test's own).</param>
-    public KestrelPortalFactory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    private readonly string dataDirectory;
+    private readonly int smtpPort;
+    private readonly int port;
+
+    public KestrelPortalFactory(string dataDirectory, int smtpPort)
     {
         this.dataDirectory = dataDirectory;
-        this.settings = settings ?? new Dictionary<string, string?>();
-        // Port 0: the OS picks a free one, so parallel runs and a portal on 5000 do not collide.
-        UseKestrel(0);
+        this.smtpPort = smtpPort;
+        // A free port known before the start, so that Portal:PublicBaseUrl (the links in emails) points at this portal.
+        port = TestSmtpServer.FreeTcpPort();
+        UseKestrel(port);
     }
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234/. Valid after <see cref="WebApplicationFactory{T}.StartServer"/>.</summary>
@@ -42,21 +48,21 @@ internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration(config => config
-            .AddInMemoryCollection(Defaults())
-            .AddInMemoryCollection(settings));
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Portal"] = "",
+            ["Portal:DataDirectory"] = dataDirectory,
+            ["Demo:Seed"] = "true",
+            ["Portal:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+            // Overrides a developer's user secrets: the tests never send real email.
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:Security"] = "None",
+            ["Email:Smtp:UserName"] = "",
+            ["Notifications:CoalesceWindow"] = CoalesceWindow.ToString(),
+            // Every test signs in from the same address.
+            ["Identity:SignInRateLimit:PermitLimit"] = "1000",
+        }));
     }
-
-    private Dictionary<string, string?> Defaults() => new()
-    {
-        ["Database:Provider"] = "Sqlite",
-        ["ConnectionStrings:Portal"] = "",
-        ["Portal:DataDirectory"] = dataDirectory,
-        ["Demo:Seed"] = "true",
-        // Overrides a developer's user secrets: the tests never send real email.
-        ["Email:Smtp:Host"] = "",
-        ["Email:PickupDirectory"] = "",
-        // Every test signs in from the same address.
-        ["Identity:SignInRateLimit:PermitLimit"] = "1000",
-    };
 }

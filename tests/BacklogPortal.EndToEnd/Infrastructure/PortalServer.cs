@@ -1,5 +1,6 @@
 using System.Reflection;
 using BacklogPortal.Data;
+using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ namespace BacklogPortal.EndToEnd.Infrastructure;
 /// One running portal and one headless Debian Chromium, shared by every end-to-end test (starting
 /// either takes seconds). Each test gets its own browser context, so cookies never leak between tests.
 /// </summary>
-public class PortalServer : IAsyncLifetime
+public sealed class PortalServer : IAsyncLifetime
 {
     /// <summary>Debian's package; Playwright's own browser download is never used (no network but package registries).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -28,12 +29,16 @@ public class PortalServer : IAsyncLifetime
 
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "backlogportal-e2e", Guid.NewGuid().ToString("n"));
     private KestrelPortalFactory? factory;
+    private TestSmtpServer? smtp;
     private IPlaywright? playwright;
     private IBrowser? browser;
 
     public Uri BaseAddress { get; private set; } = default!;
 
     public IBrowser Browser => browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    /// <summary>The SMTP server the portal sends every email to.</summary>
+    public TestSmtpServer Smtp => smtp ?? throw new InvalidOperationException("The SMTP server has not started.");
 
     public IServiceProvider Services => factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
 
@@ -51,7 +56,8 @@ public class PortalServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(dataDirectory);
-        factory = new KestrelPortalFactory(dataDirectory, await StartingAsync());
+        smtp = new TestSmtpServer();
+        factory = new KestrelPortalFactory(dataDirectory, smtp.Port);
         factory.StartServer();
         BaseAddress = factory.BaseAddress;
 
@@ -66,10 +72,6 @@ public class PortalServer : IAsyncLifetime
         });
     }
 
-    /// <summary>Settings of a portal that needs more than the defaults, and whatever must run before it starts.</summary>
-    protected virtual Task<IReadOnlyDictionary<string, string?>> StartingAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
-
     /// <summary>The order numbers of a customer, read straight from the database the portal uses.</summary>
     public async Task<IReadOnlyList<string>> OrderNumbersOfAsync(string customerName)
     {
@@ -81,7 +83,7 @@ public class PortalServer : IAsyncLifetime
             .ToListAsync();
     }
 
-    public virtual async Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         if (browser is not null)
         {
@@ -91,6 +93,10 @@ public class PortalServer : IAsyncLifetime
         if (factory is not null)
         {
             await factory.DisposeAsync();
+        }
+        if (smtp is not null)
+        {
+            await smtp.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

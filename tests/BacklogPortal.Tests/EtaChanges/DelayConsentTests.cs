@@ -68,12 +68,23 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
         Assert.Equal((CustomerResponse.AcceptedNewDate, "customer@example.com"), (movedEarlier.CustomerResponse, movedEarlier.CustomerRespondedBy));
     }
 
-    [Fact]
-    public void TheCompiledRuleAgreesWithTheDatabaseCases()
+    /// <summary>
+    /// The rule compiled to .NET (as the demo seeder runs it) against what the database's UPDATE wrote
+    /// for the same line: the two evaluations of one expression must agree in every case.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task TheCompiledRuleAgreesWithTheDatabase(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
     {
-        var rule = DelayConsent.RequiredAfter(Promised.AddDays(31)).Compile();
+        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
+        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
+        var before = (await data.LinesOfAsync(product)).Single();
+        var compiled = DelayConsent.RequiredAfter(Day(newDays)).Compile()(before);
 
-        Assert.True(rule(new OrderLine { PromisedDate = Promised, Eta = Promised }));
-        Assert.False(DelayConsent.RequiredAfter(Promised.AddDays(30)).Compile()(new OrderLine { PromisedDate = Promised, Eta = Promised }));
+        await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(product.Sku), Day(newDays)));
+
+        var written = (await data.LinesOfAsync(product)).Single().ConsentRequired;
+        Assert.True(written == compiled, $"{description}: the database wrote {written}, the compiled rule says {compiled}");
+        Assert.True(consentAfter == written, description);
     }
 }

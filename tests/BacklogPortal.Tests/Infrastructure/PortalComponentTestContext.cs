@@ -44,6 +44,15 @@ public abstract class PortalComponentTestContext : BunitContext, IAsyncLifetime
         return Render<TComponent>();
     }
 
+    /// <summary>The ETA write path and the staff query, as the staff pages use them, over this context's database.</summary>
+    protected void AddStaffServices()
+    {
+        Services.AddLogging();
+        Services.AddSingleton<BacklogPortal.Notifications.OutboxSignal>();
+        Services.AddSingleton<BacklogPortal.EtaChanges.EtaChangeService>();
+        Services.AddSingleton<BacklogPortal.Staff.Lines.StaffBacklogQuery>();
+    }
+
     public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();

@@ -113,7 +113,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return null;
     }
 
-    private static int FreeTcpPort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,6 +1,5 @@
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
-using BacklogPortal.Notifications;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
 using Bunit;
@@ -19,10 +18,7 @@ public sealed class ChangeSkuEtaDialogTests : PortalComponentTestContext
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Services.AddLogging();
-        Services.AddSingleton<OutboxSignal>();
-        Services.AddSingleton<EtaChangeService>();
-        Services.AddSingleton<StaffBacklogQuery>();
+        AddStaffServices();
         lamp = await Build.ProductAsync("LAMP-7", "Desk lamp");
         desk = await Build.ProductAsync("DESK-1", "Walnut desk");
         var northwind = await Build.CustomerAsync("Northwind Traders");

@@ -1,7 +1,6 @@
 using BacklogPortal.Components.Account;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
-using BacklogPortal.Notifications;
 using BacklogPortal.Staff;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
@@ -23,10 +22,7 @@ public sealed class StaffLinesGridTests : PortalComponentTestContext
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Services.AddLogging();
-        Services.AddSingleton<OutboxSignal>();
-        Services.AddSingleton<EtaChangeService>();
-        Services.AddSingleton<StaffBacklogQuery>();
+        AddStaffServices();
         northwind = await Build.CustomerAsync("Northwind Traders");
         contoso = await Build.CustomerAsync("Contoso Retail");
         var keyboard = await Build.ProductAsync("KB-MX-210", "Mechanical Keyboard");

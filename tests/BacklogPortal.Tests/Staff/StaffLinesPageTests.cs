@@ -1,7 +1,10 @@
 using System.Net;
+using BacklogPortal.Data;
 using BacklogPortal.Data.Demo;
+using BacklogPortal.Domain;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BacklogPortal.Tests.Staff;
@@ -49,20 +52,33 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
     public async Task StaffQueryFiltersAcrossCustomersBySkuCustomerAndOverdue()
     {
         var query = factory.Services.GetRequiredService<StaffBacklogQuery>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // The expectations, counted straight from the demo data with literal statuses, not with the query's rules.
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var open = db.OrderLines.Where(l => l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped);
+        var openCount = await open.CountAsync();
+        var northwindCount = await open.CountAsync(l => db.Customers.Any(c => c.Id == l.CustomerId && c.Name == "Northwind Traders"));
+        var keyboardCount = await open.CountAsync(l => l.Product!.Sku == "KB-MX-210");
+        var overdueCount = await open.CountAsync(l => l.Eta != null && l.Eta < today);
 
-        var all = await query.GetOpenLinesAsync(new StaffLinesFilter(PageSize: 200));
-        var northwind = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", PageSize: 200));
-        var keyboards = await query.GetOpenLinesAsync(new StaffLinesFilter(Sku: "KB-MX-210", PageSize: 200));
-        var overdue = await query.GetOpenLinesAsync(new StaffLinesFilter(OverdueOnly: true, PageSize: 200));
+        var all = await query.GetOpenLinesAsync(new StaffLinesFilter(PageSize: StaffBacklogQuery.MaxPageSize));
+        var northwind = await query.GetOpenLinesAsync(new StaffLinesFilter(Customer: "Northwind", PageSize: StaffBacklogQuery.MaxPageSize));
+        var keyboards = await query.GetOpenLinesAsync(new StaffLinesFilter(Sku: "KB-MX-210", PageSize: StaffBacklogQuery.MaxPageSize));
+        var overdue = await query.GetOpenLinesAsync(new StaffLinesFilter(OverdueOnly: true, PageSize: StaffBacklogQuery.MaxPageSize));
         var skus = await query.SearchSkusAsync("KB-MX");
 
+        Assert.True(northwindCount is > 0 and <= StaffBacklogQuery.MaxPageSize, $"{northwindCount} Northwind lines");
+        Assert.True(keyboardCount > 0 && overdueCount > 0, $"{keyboardCount} keyboard lines, {overdueCount} overdue");
+        Assert.Equal(openCount, all.TotalCount);
         Assert.True(all.Lines.Select(l => l.CustomerName).Distinct().Count() > 1);
-        Assert.NotEmpty(northwind.Lines);
+        Assert.Equal(northwindCount, northwind.TotalCount);
+        Assert.Equal(northwindCount, northwind.Lines.Count);
         Assert.All(northwind.Lines, l => Assert.Equal("Northwind Traders", l.CustomerName));
+        Assert.Equal(keyboardCount, keyboards.TotalCount);
         Assert.All(keyboards.Lines, l => Assert.Equal("KB-MX-210", l.Sku));
-        Assert.All(overdue.Lines, l => Assert.True(l.IsOverdueOn(overdue.Today)));
-        Assert.All(all.Lines, l => Assert.Contains(l.Status, new[] { BacklogPortal.Domain.LineStatus.Open, BacklogPortal.Domain.LineStatus.PartiallyShipped }));
-        Assert.Equal(keyboards.TotalCount, Assert.Single(skus).OpenLines);
+        Assert.Equal(overdueCount, overdue.TotalCount);
+        Assert.All(overdue.Lines, l => Assert.True(l.Eta < today, $"{l.OrderNumber}/{l.LineNumber} is due {l.Eta}"));
+        Assert.Equal(keyboardCount, Assert.Single(skus).OpenLines);
     }
 
     [Fact]

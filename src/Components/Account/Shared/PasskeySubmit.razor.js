@@ -100,12 +100,13 @@ customElements.define('passkey-submit', class extends HTMLElement {
                 // The user explicitly canceled the operation - return without error.
                 return;
             }
-            console.error(error);
             if (useConditionalMediation) {
-                // An error occurred during conditional mediation, which is not user-initiated.
-                // We log the error in the console but do not relay it to the user.
+                // Passkey autofill runs unasked on every sign-in page and fails where passkeys cannot work
+                // (a bare IP address, no authenticator): a warning, not an error, and nothing for the user.
+                console.warn('Passkey autofill is not available here:', error.message);
                 return;
             }
+            console.error(error);
             const errorMessage = error.name === 'NotAllowedError'
                 ? 'No passkey was provided by the authenticator.'
                 : error.message;

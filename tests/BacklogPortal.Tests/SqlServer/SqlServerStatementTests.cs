@@ -1,0 +1,332 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using BacklogPortal.Backlog;
+using BacklogPortal.Data;
+using BacklogPortal.Data.Demo;
+using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
+using BacklogPortal.Notifications;
+using BacklogPortal.Orders;
+using BacklogPortal.Staff.Lines;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace BacklogPortal.Tests.SqlServer;
+
+/// <summary>
+/// Every statement the portal sends, rendered by the SQL Server provider and checked by Microsoft's T-SQL
+/// parser — without a server: the real services run against <see cref="OfflineSqlServerPortal"/>, which
+/// records each command instead of sending it.
+/// </summary>
+/// <remarks>
+/// <para><b>Adding a service that talks to the database</b> (anything that takes an
+/// <c>IDbContextFactory&lt;PortalDbContext&gt;</c> or a <c>PortalDbContext</c>, or injects one into a
+/// component): add a <see cref="Scenario"/> to <see cref="Scenarios"/> that calls each of its public
+/// methods the way the portal does, naming the type in <c>Covers</c>.
+/// <see cref="EveryTypeThatTalksToTheDatabaseHasAScenario"/> finds such types by reflection and fails until
+/// one exists. A scenario may set <see cref="OfflineSqlServer.Values"/> (column values of the made-up rows),
+/// <see cref="OfflineSqlServer.QueryRows"/> and <see cref="OfflineSqlServer.RowsAffected"/> so that the code goes all the way, and should assert the
+/// outcome that proves it did (e.g. <c>Changed</c>, not an early "not found").</para>
+/// <para>The made-up rows answer by column name (from the statement's own select list), else by type:
+/// keys are 1, other numbers 0 (open lines, pending emails), instants in 2020.</para>
+/// </remarks>
+public sealed class SqlServerStatementTests(ITestOutputHelper output)
+{
+    /// <summary>Set by .ci/run: where to write every captured statement, for a reviewer or a DBA to read.</summary>
+    public const string StatementsFileVariable = "BACKLOGPORTAL_SQLSERVER_STATEMENTS";
+
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    private static readonly DateOnly NewEta = Today.AddDays(45);
+
+    /// <summary>Types that reach the database only through code paths that are not the portal's own statements.</summary>
+    private static readonly Dictionary<Type, string> NotCovered = new()
+    {
+    };
+
+    /// <param name="Covers">The portal type whose statements this scenario sends; null for framework stores.</param>
+    public sealed record Scenario(string Name, Type? Covers, Func<IServiceProvider, OfflineSqlServer, Task> Run);
+
+    public static IReadOnlyList<Scenario> Scenarios() =>
+    [
+        // The ETA write path, every target: claim, (version check), customer count, audit, outbox, update.
+        new("ETA change: one line", typeof(EtaChangeService), async (services, server) =>
+        {
+            server.Values["Version"] = 2L; // the editor saw 1; the claim made it 2
+            var result = await services.GetRequiredService<EtaChangeService>().ChangeAsync(Request(EtaChangeTarget.ForLine(1, 1), NewEta));
+            Assert.Equal(EtaChangeOutcome.Changed, result.Outcome);
+        }),
+        new("ETA change: selected lines", typeof(EtaChangeService), async (services, _) =>
+        {
+            var target = EtaChangeTarget.ForLines([new(1, 1), new(2, 1), new(3, 1)]);
+            // Every made-up row is line 1: lines 2 and 3 read as gone, so this ends in the version check's conflict.
+            var result = await services.GetRequiredService<EtaChangeService>().ChangeAsync(Request(target, NewEta));
+            Assert.Equal(EtaChangeOutcome.Conflict, result.Outcome);
+        }),
+        new("ETA change: open lines of an order", typeof(EtaChangeService), async (services, _) =>
+        {
+            var eta = services.GetRequiredService<EtaChangeService>();
+            Assert.Equal(1, (await eta.PreviewAsync(EtaChangeTarget.ForOrder("SO-1"), NewEta)).Lines);
+            Assert.Equal(EtaChangeOutcome.Changed, (await eta.ChangeAsync(Request(EtaChangeTarget.ForOrder("SO-1"), NewEta))).Outcome);
+        }),
+        new("ETA change: open lines of a SKU, date known and unknown", typeof(EtaChangeService), async (services, _) =>
+        {
+            var eta = services.GetRequiredService<EtaChangeService>();
+            Assert.Equal(1, (await eta.PreviewAsync(EtaChangeTarget.ForSku("SKU-1"), null)).Lines);
+            Assert.Equal(EtaChangeOutcome.Changed, (await eta.ChangeAsync(Request(EtaChangeTarget.ForSku("SKU-1"), NewEta))).Outcome);
+            Assert.Equal(EtaChangeOutcome.Changed, (await eta.ChangeAsync(Request(EtaChangeTarget.ForSku("SKU-1"), null))).Outcome);
+        }),
+
+        new("customer backlog: every sort, filter and search", typeof(CustomerBacklog), async (services, _) =>
+        {
+            var backlog = services.GetRequiredService<CustomerBacklog>();
+            foreach (var sort in Enum.GetValues<BacklogSort>())
+            {
+                foreach (var descending in new[] { false, true })
+                {
+                    var page = await backlog.GetOpenLinesAsync(1, new BacklogQuery(1, 50, sort, descending, "50%_[x]", BacklogKind.PreOrder, OverdueOnly: true));
+                    Assert.Single(page.Lines);
+                }
+            }
+            await backlog.GetOpenLinesAsync(1, new BacklogQuery());
+            Assert.NotNull(await backlog.GetCustomerNameAsync(1));
+        }),
+        new("staff lines: every sort and filter, SKU search", typeof(StaffBacklogQuery), async (services, _) =>
+        {
+            var query = services.GetRequiredService<StaffBacklogQuery>();
+            foreach (var sort in Enum.GetValues<StaffLinesSort>())
+            {
+                foreach (var descending in new[] { false, true })
+                {
+                    var page = await query.GetOpenLinesAsync(new StaffLinesFilter(2, 50, sort, descending, "north", "SKU", "SO-1", BacklogKind.Backorder, true, true));
+                    Assert.Single(page.Lines);
+                }
+            }
+            await query.GetOpenLinesAsync(new StaffLinesFilter());
+            Assert.Single(await query.SearchSkusAsync("SKU"));
+            await query.SearchSkusAsync(null);
+        }),
+        new("order detail with ETA history", typeof(OrderDetails), async (services, server) =>
+        {
+            server.Values["TimeZoneId"] = "Europe/Berlin";
+            var order = await services.GetRequiredService<OrderDetails>().GetAsync(1, "SO-1");
+            Assert.NotNull(order);
+        }),
+        new("customer answers a delay: recorded, and refused with a reason", typeof(CustomerResponses), async (services, server) =>
+        {
+            var responses = services.GetRequiredService<CustomerResponses>();
+            Assert.True((await responses.AcceptNewDateAsync(1, 1, 1, "alice@example.com")).IsRecorded);
+            Assert.True((await responses.CancelOpenQuantityAsync(1, 1, 1, "alice@example.com")).IsRecorded);
+            server.RowsAffected = 0; // nothing updated: the service reads the line again to say why
+            Assert.False((await responses.AcceptNewDateAsync(1, 1, 1, "alice@example.com")).IsRecorded);
+            Assert.False((await responses.CancelOpenQuantityAsync(1, 1, 1, "alice@example.com")).IsRecorded);
+        }),
+
+        new("overdue reminders", typeof(OverdueReminders), async (services, server) =>
+        {
+            server.Values["TimeZoneId"] = "UTC";
+            Assert.Equal(1, await services.GetRequiredService<OverdueReminders>().ScanAsync());
+        }),
+        new("composer: one email for a customer's waiting changes", typeof(NotificationComposer), async (services, server) =>
+        {
+            AnswerLikeAWaitingCustomer(server);
+            var composed = await services.GetRequiredService<NotificationComposer>().ComposeDueAsync();
+            Assert.Equal(1, composed.Notifications);
+        }),
+        new("dispatcher: claim, send, record; next due", typeof(NotificationDispatcher), async (services, server) =>
+        {
+            AnswerLikeAWaitingCustomer(server);
+            var dispatcher = services.GetRequiredService<NotificationDispatcher>();
+            Assert.Equal(1, (await dispatcher.DispatchDueAsync()).Sent);
+            await dispatcher.NextDueAtAsync();
+        }),
+        new("dispatcher: failures and give-backs recorded", typeof(OutcomeRecorder), async (services, _) =>
+        {
+            var clock = services.GetRequiredService<TimeProvider>();
+            var claim = new Claim("instance", clock.GetUtcNow().AddMinutes(1));
+            var recorder = new OutcomeRecorder(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), new object(), claim, clock,
+                services.GetRequiredService<ILogger<OutcomeRecorder>>());
+            recorder.Add(new Sent(1, clock.GetUtcNow()));
+            recorder.Add(new Failed(2, clock.GetUtcNow(), 3, Final: false, clock.GetUtcNow().AddMinutes(5), "451 try later"));
+            recorder.Add(new Failed(3, clock.GetUtcNow(), 1, Final: true, clock.GetUtcNow(), "550 no such user"));
+            recorder.Add(new Released(4, null));
+            recorder.Add(new Released(5, "SMTP server unavailable"));
+            await recorder.CompleteAsync();
+        }),
+        new("notifications log: page, counts, one email, re-queue", typeof(NotificationLog), async (services, server) =>
+        {
+            AnswerLikeAWaitingCustomer(server);
+            server.Values["Status"] = (int)NotificationStatus.Failed;
+            var log = services.GetRequiredService<NotificationLog>();
+            Assert.Single((await log.GetPageAsync(new NotificationLogQuery(1, 25, NotificationStatus.Failed, "north"))).Items);
+            await log.GetPageAsync(new NotificationLogQuery(0, 25));
+            await log.CountByStatusAsync();
+            Assert.NotNull(await log.GetAsync(1));
+            Assert.Equal(RequeueResult.Requeued, await log.RequeueAsync(1, "staff@example.com"));
+        }),
+
+        new("migrations at start (Database:MigrateOnStart)", typeof(DatabaseInitializer), async (services, server) =>
+        {
+            server.QueryRows = _ => 0; // an empty migrations history: every migration is applied
+            var options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, MigrateOnStart = true });
+            var initializer = new DatabaseInitializer(services, options, services.GetRequiredService<IOptions<DemoOptions>>(),
+                services.GetRequiredService<ILogger<DatabaseInitializer>>());
+            await initializer.StartAsync(CancellationToken.None);
+        }),
+        new("demo data", typeof(DemoDataSeeder), async (services, server) =>
+        {
+            // An empty database but for the roles; the customers are read back after they were inserted.
+            server.QueryRows = sql => sql.Contains("FROM [Customers]", StringComparison.Ordinal) || sql.Contains("FROM [AspNetRoles]", StringComparison.Ordinal) ? 1 : 0;
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync();
+        }),
+        new("Identity user store", null, async (services, server) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            server.QueryRows = _ => 0; // nobody has this name or address yet
+            var user = new ApplicationUser { UserName = "new@example.com", Email = "new@example.com" };
+            Assert.True((await users.CreateAsync(user, "Demo-Passw0rd!")).Succeeded);
+            // A passkey's data is JSON, which a made-up row cannot fake: the user has none.
+            server.QueryRows = sql => sql.Contains("[AspNetUserPasskeys]", StringComparison.Ordinal) ? 0 : 1;
+            var found = await users.FindByEmailAsync("new@example.com");
+            Assert.NotNull(found);
+            await users.UpdateAsync(found);
+            await users.AccessFailedAsync(found);
+            await users.GetRolesAsync(found);
+            await users.AddToRoleAsync(found, Roles.Staff);
+            await users.GetClaimsAsync(found);
+            await users.GetLoginsAsync(found);
+            await users.GetPasskeysAsync(found);
+            await users.DeleteAsync(found);
+            await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().FindByNameAsync(Roles.Staff);
+        }),
+        new("data-protection key ring", null, (services, server) =>
+        {
+            server.QueryRows = _ => 0; // no key yet: one is created and stored
+            services.GetRequiredService<IDataProtectionProvider>().CreateProtector("statements").Protect("payload");
+            return Task.CompletedTask;
+        }),
+        new("health check", null, async (services, _) =>
+            await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
+    ];
+
+    [Fact]
+    public async Task EveryStatementOfThePortalIsSqlServerSql()
+    {
+        await using var portal = new OfflineSqlServerPortal();
+        var services = portal.Services;
+        foreach (var scenario in Scenarios())
+        {
+            portal.Offline.Reset(scenario.Name);
+            var before = portal.Offline.Statements.Count;
+            await scenario.Run(services, portal.Offline);
+            var sent = portal.Offline.Statements.Count - before;
+            output.WriteLine($"{sent,4} statements: {scenario.Name}");
+            Assert.True(sent > 0, $"The scenario '{scenario.Name}' sent no statement: it no longer reaches the database.");
+        }
+
+        var statements = portal.Offline.Statements.ToList();
+        if (Environment.GetEnvironmentVariable(StatementsFileVariable) is { Length: > 0 } file)
+        {
+            await File.WriteAllLinesAsync(file, statements.Select(s => $"-- {s.Scenario}\n{s.Sql}\nGO\n"));
+        }
+        var problems = statements
+            .SelectMany(s => TransactSql.Problems(s.Sql, s.Parameters).Select(problem => $"[{s.Scenario}] {problem}\n{s.Sql}"))
+            .ToList();
+        output.WriteLine($"{statements.Count} statements captured, {statements.Select(s => s.Sql).Distinct().Count()} distinct, {problems.Count} problems");
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems));
+    }
+
+    [Fact]
+    public void EveryTypeThatTalksToTheDatabaseHasAScenario()
+    {
+        var covered = Scenarios().Select(s => s.Covers).OfType<Type>().ToHashSet();
+        var found = TypesThatTalkToTheDatabase().ToList();
+        Assert.Contains(typeof(EtaChangeService), found); // the discovery itself works
+        var missing = found.Where(t => !covered.Contains(t) && !NotCovered.ContainsKey(t)).Select(t => t.FullName).ToList();
+        Assert.True(missing.Count == 0,
+            $"These types send statements to the database but no scenario in {nameof(SqlServerStatementTests)} runs them: {string.Join(", ", missing)}");
+    }
+
+    [Theory]
+    [InlineData("SELECT TOP(1) [Id] FROM [OrderLines] ORDER BY [Id] LIMIT 1")]
+    [InlineData("SELECT [Id] FROM [OrderLines] AS [o] LIMIT 5")]
+    [InlineData("PRAGMA busy_timeout = 5000;")]
+    [InlineData("INSERT INTO [EtaChanges] ([OrderLineId]) VALUES (@p0) RETURNING [Id]")]
+    [InlineData("SELECT julianday([o].[Eta]) FROM [OrderLines] AS [o] WHERE [o].[Id] = @p0")]
+    [InlineData("SELECT [o].[Sku] || '-' || [o].[Name] FROM [Products] AS [o]")]
+    [InlineData("SELECT ifnull([o].[Eta], [o].[PromisedDate]) FROM [OrderLines] AS [o]")]
+    [InlineData("UPDATE [OrderLines] SET [Version] = [Version] + 1 WHERE [Id] = @undeclared")]
+    [InlineData("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    [InlineData("IF 1 = 1 BEGIN EXEC(N'CREATE INDEX [IX] ON [OrderLines] ([Eta]) WHERE [Eta] > date(''now'') LIMIT 1'); END")]
+    public void TheCheckRejectsWhatSqlServerWouldNot(string statement) =>
+        Assert.NotEmpty(TransactSql.Problems(statement, ["@p0"]));
+
+    [Fact]
+    public void TheCheckAcceptsWhatTheProvidersBothUnderstand() =>
+        Assert.Empty(TransactSql.Problems(
+            """INSERT INTO "EtaChanges" ("OrderLineId", "ReasonText") SELECT l."Id", @p0 FROM "OrderLines" AS l WHERE l."Eta" IS NULL""", ["p0"]));
+
+    private static EtaChangeRequest Request(EtaChangeTarget target, DateOnly? eta) =>
+        new(target, eta, EtaReasonCode.SupplierDelay, "Supplier moved the shipment", ChangeSource.Staff, "staff@example.com");
+
+    /// <summary>Rows as the composer and dispatcher see them: a customer with an address, a line whose ETA moved.</summary>
+    private static void AnswerLikeAWaitingCustomer(OfflineSqlServer server)
+    {
+        foreach (var (column, value) in new Dictionary<string, object?>
+        {
+            ["TimeZoneId"] = "Europe/Berlin",
+            ["Culture"] = "de-DE",
+            ["Name"] = "Northwind Traders",
+            ["Number"] = "C-1",
+            ["NotificationEmail"] = "purchasing@example.com",
+            ["Email"] = "alice@example.com",
+            ["ToAddress"] = "purchasing@example.com",
+            ["EmailConfirmed"] = true,
+            ["OrderNumber"] = "SO-1",
+            ["Sku"] = "SKU-1",
+            ["QuantityOrdered"] = 10,
+            ["OldEta"] = Today.AddDays(10),
+            ["NewEta"] = NewEta,
+            ["Eta"] = NewEta,
+            ["MessageId"] = "notification-1@localhost",
+        })
+        {
+            server.Values[column] = value;
+        }
+    }
+
+    /// <summary>Every type of the portal that takes a context or a context factory: in its constructor, a field or an injected property.</summary>
+    private static IEnumerable<Type> TypesThatTalkToTheDatabase()
+    {
+        static bool IsDatabase(Type type) =>
+            typeof(DbContext).IsAssignableFrom(type)
+            || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IDbContextFactory<>);
+
+        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        return typeof(PortalDbContext).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+                && !typeof(DbContext).IsAssignableFrom(t)
+                && t.GetCustomAttribute<CompilerGeneratedAttribute>() is null && !t.Name.Contains('<'))
+            .Where(t => t.GetConstructors(all).SelectMany(c => c.GetParameters()).Any(p => IsDatabase(p.ParameterType))
+                || t.GetFields(all).Any(f => IsDatabase(f.FieldType))
+                || t.GetProperties(all).Any(p => p.GetCustomAttribute<InjectAttribute>() is not null && IsDatabase(p.PropertyType)))
+            // A nested helper (the write path's SQL builder) is run by its declaring type's scenario.
+            .Select(Outermost)
+            .Where(t => !typeof(DbContext).IsAssignableFrom(t) && !IsContextFactory(t))
+            .Distinct();
+
+        static Type Outermost(Type type) => type.DeclaringType is { } outer ? Outermost(outer) : type;
+
+        // The provider switch (Data/DataExtensions) hands out contexts; it sends nothing itself.
+        static bool IsContextFactory(Type type) => type.GetInterfaces().Any(IsDatabase);
+    }
+}
