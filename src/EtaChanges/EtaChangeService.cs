@@ -106,10 +106,6 @@ public sealed class EtaChangeService(
     /// </summary>
     public async Task<EtaChangeResult> ChangeWithinAsync(PortalDbContext db, EtaChangeRequest request, CancellationToken cancellationToken = default)
     {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("ChangeWithinAsync runs inside the caller's transaction; begin one first.");
-        }
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
         if (errors.Count > 0)
@@ -133,10 +129,6 @@ public sealed class EtaChangeService(
     public async Task<int> RecordInitialEstimatesAsync(
         PortalDbContext db, int orderId, ChangeSource source, string changedBy, CancellationToken cancellationToken = default)
     {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Initial estimates are recorded inside the transaction that creates the lines.");
-        }
         using var sql = new SqlBuilder(db);
         var insertAudit = $"""
             INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Integration;
@@ -236,11 +236,11 @@ public sealed class ErpOrders(
         var properties = InsertedColumns.Select(c => entity.FindProperty(c)!).ToArray();
         var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
         var columnList = string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""));
-        var connection = db.Database.GetDbConnection();
+        // A command only to create provider parameters from; EF runs the statements in the open transaction.
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
         foreach (var chunk in lines.Chunk(InsertRowsPerStatement))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            var parameters = new List<DbParameter>(chunk.Length * mappings.Length);
             var rows = new List<string>(chunk.Length);
             foreach (var line in chunk)
             {
@@ -253,13 +253,14 @@ public sealed class ErpOrders(
                 var names = new string[values.Length];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    names[i] = $"@p{command.Parameters.Count}";
-                    command.Parameters.Add(mappings[i].CreateParameter(command, names[i], values[i], nullable: true));
+                    names[i] = $"@p{parameters.Count}";
+                    parameters.Add(mappings[i].CreateParameter(factory, names[i], values[i], nullable: true));
                 }
                 rows.Add($"({string.Join(", ", names)})");
             }
-            command.CommandText = $"""INSERT INTO "OrderLines" ({columnList}) VALUES {string.Join(", ", rows)}""";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // Only column names and parameter names are spliced into the text; every value is a parameter.
+            var insert = $"""INSERT INTO "OrderLines" ({columnList}) VALUES {string.Join(", ", rows)}""";
+            await db.Database.ExecuteSqlRawAsync(insert, parameters, cancellationToken);
         }
     }
 

@@ -27,10 +27,6 @@ public static class EventFeed
 {
     public static async Task AppendAsync(PortalDbContext db, LineEvent change, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Events are appended inside the transaction of the change they report.");
-        }
         var line = await db.OrderLines.AsNoTracking()
             .Where(l => l.Id == change.OrderLineId)
             .Select(l => new { l.CustomerId, CustomerNumber = l.Order!.Customer!.Number, l.Order.OrderNumber, l.LineNumber, l.Product!.Sku, l.Eta })

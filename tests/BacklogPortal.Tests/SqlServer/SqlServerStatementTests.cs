@@ -5,10 +5,15 @@ using BacklogPortal.Data;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Fulfilment;
+using BacklogPortal.Integration;
+using BacklogPortal.Integration.ApiKeys;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
+using BacklogPortal.Products;
 using BacklogPortal.Staff.Lines;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -127,6 +132,76 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             server.RowsAffected = 0; // nothing updated: the service reads the line again to say why
             Assert.False((await responses.AcceptNewDateAsync(1, 1, 1, "alice@example.com")).IsRecorded);
             Assert.False((await responses.CancelOpenQuantityAsync(1, 1, 1, "alice@example.com")).IsRecorded);
+        }),
+
+        new("shipments and cancellations of open quantity, and a refusal", typeof(LineFulfilmentService), async (services, server) =>
+        {
+            AnswerLikeAWaitingCustomer(server);
+            var fulfilment = services.GetRequiredService<LineFulfilmentService>();
+            Assert.True((await fulfilment.RecordShipmentAsync(new ShipmentRequest(1, 1, 2, Today, "DHL", "JD01", ChangeSource.Staff, "staff@example.com"))).Succeeded);
+            Assert.True((await fulfilment.CancelOpenQuantityAsync(new CancellationRequest(1, null, 1, "Discontinued", ChangeSource.Api, "erp"))).Succeeded);
+            server.RowsAffected = 0; // nothing updated: the service reads the line again to say why
+            Assert.False((await fulfilment.RecordShipmentAsync(new ShipmentRequest(1, null, 2, Today, null, null, ChangeSource.Api, "erp"))).Succeeded);
+        }),
+        new("product upsert: created, and a release date that moves its pre-orders", typeof(ProductCatalog), async (services, server) =>
+        {
+            var catalog = services.GetRequiredService<ProductCatalog>();
+            server.Values["ReleaseDate"] = Today.AddDays(30);
+            Assert.Equal(1, (await catalog.PreviewReleaseDateMoveAsync("SKU-1", NewEta)).Lines);
+            var moved = await catalog.UpsertAsync(new ProductUpsert("SKU-1", "Console", 499m, NewEta, ChangeSource.Api, "erp"));
+            Assert.Equal(ProductUpsertOutcome.Updated, moved.Outcome);
+            server.QueryRows = sql => sql.Contains("FROM [Products]", StringComparison.Ordinal) ? 0 : 1;
+            Assert.Equal(ProductUpsertOutcome.Created, (await catalog.UpsertAsync(new ProductUpsert("SKU-2", "Drill", 129m, null, ChangeSource.Api, "erp"))).Outcome);
+        }),
+        new("API keys: create, list, check, revoke", typeof(ApiKeyService), async (services, server) =>
+        {
+            var keys = services.GetRequiredService<ApiKeyService>();
+            server.QueryRows = _ => 0; // no client of that name yet
+            var (created, error) = await keys.CreateAsync("erp");
+            Assert.Null(error);
+            server.QueryRows = _ => 1;
+            server.Values["KeyHash"] = BacklogPortal.Domain.ApiKeys.Hash(created!.Key);
+            server.Values["Name"] = "erp";
+            Assert.NotNull(await keys.AuthenticateAsync(created.Key));
+            Assert.Single(await keys.ListAsync());
+            Assert.True(await keys.RevokeAsync(1));
+        }),
+        new("ERP order upsert: a changed line and a new one; the order read back", typeof(ErpOrders), async (services, server) =>
+        {
+            AnswerLikeAWaitingCustomer(server);
+            server.Values["LineNumber"] = 1;
+            server.Values["Kind"] = (int)BacklogKind.Backorder;
+            server.Values["PromisedDate"] = Today.AddDays(10);
+            var orders = services.GetRequiredService<ErpOrders>();
+            var body = new OrderBody("C-1", Today, [
+                new OrderLineBody(1, "SKU-1", BacklogKind.Backorder, 12, 10m, Today.AddDays(10), NewEta),
+                new OrderLineBody(2, "SKU-1", BacklogKind.Backorder, 3, null, Today.AddDays(10), NewEta),
+            ]);
+            var result = await orders.UpsertAsync("SO-1", body, "erp", CancellationToken.None);
+            var ok = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<OrderUpsertResource>>(result);
+            Assert.Equal((1, 1), (ok.Value!.LinesCreated, ok.Value.LinesUpdated));
+            Assert.NotNull(await orders.GetAsync("SO-1", CancellationToken.None));
+        }),
+        new("idempotency: a key stored, answered, and forgotten after a server error", typeof(IdempotencyMiddleware), async (services, server) =>
+        {
+            server.QueryRows = sql => sql.Contains("FROM [IdempotencyRecords]", StringComparison.Ordinal) ? 0 : 1;
+            foreach (var status in new[] { StatusCodes.Status201Created, StatusCodes.Status500InternalServerError })
+            {
+                var middleware = ActivatorUtilities.CreateInstance<IdempotencyMiddleware>(services, (RequestDelegate)(context =>
+                {
+                    context.Response.StatusCode = status;
+                    return context.Response.WriteAsync("{}");
+                }));
+                var context = new DefaultHttpContext { RequestServices = services };
+                context.Request.Method = "POST";
+                context.Request.Path = "/api/v1/orders/SO-1/lines/1/shipments";
+                context.Request.Headers["Idempotency-Key"] = $"key-{status}";
+                context.Request.Body = new MemoryStream("{\"quantity\":1}"u8.ToArray());
+                context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(ApiKeyAuthenticationHandler.ClientIdClaim, "1")], ApiKeyAuthenticationHandler.SchemeName));
+                await middleware.InvokeAsync(context);
+                Assert.Equal(status, context.Response.StatusCode);
+            }
         }),
 
         new("overdue reminders", typeof(OverdueReminders), async (services, server) =>
