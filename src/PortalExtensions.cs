@@ -55,6 +55,10 @@ public static class PortalExtensions
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Named here, after the headers, so that authentication's own answers (an API key's 401, a sign-in
+        // redirect) carry them too; ASP.NET Core would otherwise put both first in the pipeline.
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.UseRateLimiter();
         app.UseCircuitLimits();

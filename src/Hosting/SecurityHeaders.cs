@@ -10,10 +10,17 @@ namespace BacklogPortal.Hosting;
 public static class SecurityHeaders
 {
     private const string NonceKey = "BacklogPortal.CspNonce";
+    private const string InlineScriptsKey = "BacklogPortal.CspInlineScripts";
 
     /// <summary>The nonce of this response's Content-Security-Policy, for the inline import map.</summary>
     public static string CspNonce(this HttpContext context) =>
         context.Items[NonceKey] as string ?? "";
+
+    /// <summary>
+    /// For a page whose inline scripts cannot carry the nonce: the ERP API's reference page (Scalar), served
+    /// in Development only. Its policy allows inline scripts instead (a nonce would make browsers ignore that).
+    /// </summary>
+    public static void AllowInlineScripts(this HttpContext context) => context.Items[InlineScriptsKey] = true;
 
     /// <summary>
     /// The policy. <c>style-src 'unsafe-inline'</c> because MudBlazor sets <c>style</c> attributes and
@@ -22,9 +29,9 @@ public static class SecurityHeaders
     /// <c>frame-src 'self'</c> and <c>img-src data:</c> serve the staff's preview of a rendered email and
     /// MudBlazor's inline SVG icons.
     /// </summary>
-    public static string Policy(string nonce) =>
+    public static string Policy(string nonce, bool inlineScripts = false) =>
         "default-src 'self'; " +
-        $"script-src 'self' 'nonce-{nonce}'; " +
+        (inlineScripts ? "script-src 'self' 'unsafe-inline'; " : $"script-src 'self' 'nonce-{nonce}'; ") +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data: blob:; " +
         "font-src 'self' data:; " +
@@ -43,7 +50,7 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = Policy(nonce);
+                headers.ContentSecurityPolicy = Policy(nonce, context.Items.ContainsKey(InlineScriptsKey));
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 headers["Permissions-Policy"] =

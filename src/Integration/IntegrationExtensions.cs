@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BacklogPortal.Hosting;
 using BacklogPortal.Integration.ApiKeys;
 using Scalar.AspNetCore;
 
@@ -53,6 +54,12 @@ public static class IntegrationExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         if (app.Environment.IsDevelopment())
         {
+            // Scalar starts itself with an inline module script that cannot carry the pages' nonce.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/reference"), reference => reference.Use((context, next) =>
+            {
+                context.AllowInlineScripts();
+                return next(context);
+            }));
             // Scalar's script is embedded in the package and served by the app itself; no CDN, no web fonts.
             app.MapScalarApiReference("/api/reference", reference => reference
                 .WithTitle("BacklogPortal ERP API")
