@@ -8,5 +8,5 @@ if [ ! -x /usr/bin/chromium ]; then
   exit 1
 fi
 BACKLOGPORTAL_SCREENSHOTS="$PWD/docs/screenshots" \
-  dotnet test tests/BacklogPortal.EndToEnd -nologo --filter "FullyQualifiedName~BacklogPortal.EndToEnd.Backlog" "$@"
+  dotnet test tests/BacklogPortal.EndToEnd -nologo --filter "FullyQualifiedName~BacklogPortal.EndToEnd.Backlog|FullyQualifiedName~BacklogPortal.EndToEnd.Staff" "$@"
 ls -l docs/screenshots

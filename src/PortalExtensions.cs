@@ -7,6 +7,7 @@ using BacklogPortal.EtaChanges;
 using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
 using BacklogPortal.Integration;
+using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
@@ -35,6 +36,7 @@ public static class PortalExtensions
         builder.AddFulfilment();
         builder.AddProducts();
         builder.AddIntegration();
+        builder.AddImport();
         return builder;
     }
 

@@ -77,22 +77,14 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    // The stable tie-breaker (line id) keeps paging deterministic when many lines share a date.
-    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, BacklogSort sort, bool descending) => (sort, descending) switch
+    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, BacklogSort sort, bool descending) => sort switch
     {
-        (BacklogSort.OrderNumber, false) => lines.OrderBy(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (BacklogSort.OrderNumber, true) => lines.OrderByDescending(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (BacklogSort.OrderDate, false) => lines.OrderBy(l => l.Order!.OrderDate).ThenBy(l => l.Id),
-        (BacklogSort.OrderDate, true) => lines.OrderByDescending(l => l.Order!.OrderDate).ThenBy(l => l.Id),
-        (BacklogSort.Product, false) => lines.OrderBy(l => l.Product!.Name).ThenBy(l => l.Id),
-        (BacklogSort.Product, true) => lines.OrderByDescending(l => l.Product!.Name).ThenBy(l => l.Id),
-        (BacklogSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
-        (BacklogSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
-        (BacklogSort.OpenQuantity, false) => lines.OrderBy(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
-        (BacklogSort.OpenQuantity, true) => lines.OrderByDescending(LineRules.OpenQuantityOf).ThenBy(l => l.Id),
-        // Unknown ETAs sort last: they are the least actionable for the customer.
-        (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
-        (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
+        BacklogSort.OrderNumber => lines.ByOrderNumber(descending),
+        BacklogSort.OrderDate => lines.By(l => l.Order!.OrderDate, descending),
+        BacklogSort.Product => lines.By(l => l.Product!.Name, descending),
+        BacklogSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
+        BacklogSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
+        _ => lines.ByEta(descending),
     };
 }
 

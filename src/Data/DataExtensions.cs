@@ -26,14 +26,8 @@ public static class DataExtensions
     {
         // First hosted service: the schema exists before anything else (data protection's key ring) reads it.
         builder.Services.AddHostedService<DatabaseInitializer>();
-        builder.Services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<DemoOptions>()
-            .BindConfiguration(DemoOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
+        builder.Services.AddValidatedOptions<DemoOptions>(DemoOptions.SectionName);
         builder.Services.AddScoped<DemoDataSeeder>();
 
         // Everything below is resolved lazily from the service provider, so settings that arrive
@@ -44,8 +38,8 @@ public static class DataExtensions
             options.UseSqlServer(SqlServerConnectionString(sp), sqlServer =>
             {
                 SqlServerMigrations(sqlServer);
-                // A failover, throttling or a dropped connection retries the statement, or the whole unit for
-                // explicit transactions (DatabaseTransactions), instead of failing the request or the dispatcher round.
+                // A failover, throttling or a dropped connection retries the statement, or the whole method for
+                // those that run a transaction (UnitsOfWork), instead of failing the request or the dispatcher round.
                 sqlServer.EnableRetryOnFailure();
             }));
         builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp => UsesSqlServer(sp)

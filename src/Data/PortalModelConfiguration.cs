@@ -63,6 +63,8 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasIndex(l => new { l.ProductId, l.Status });
         // Staff dashboard: overdue lines across all customers.
         line.HasIndex(l => new { l.Status, l.Eta });
+        // Staff dashboard: the customers' answers of the last days.
+        line.HasIndex(l => l.CustomerRespondedAt);
 
         line.Property(l => l.UnitPrice).HasPrecision(18, 2);
         line.Property(l => l.CustomerRespondedBy).HasMaxLength(256);
@@ -81,9 +83,11 @@ internal sealed class EtaChangeConfiguration : IEntityTypeConfiguration<EtaChang
         change.HasOne(c => c.OrderLine).WithMany(l => l.EtaChanges).HasForeignKey(c => c.OrderLineId).OnDelete(DeleteBehavior.Cascade);
         change.HasIndex(c => new { c.OrderLineId, c.ChangedAt });
         change.HasIndex(c => new { c.CustomerId, c.ChangedAt });
-        change.Property(c => c.ReasonText).HasMaxLength(500);
-        change.Property(c => c.ChangedBy).HasMaxLength(256);
+        change.Property(c => c.ReasonText).HasMaxLength(EtaChange.MaxReasonTextLength);
+        change.Property(c => c.ChangedBy).HasMaxLength(EtaChange.MaxChangedByLength);
         change.HasIndex(c => c.BatchId);
+        // Staff dashboard: the changes of the last days and weeks, by source.
+        change.HasIndex(c => new { c.ChangedAt, c.Source });
     }
 }
 
@@ -92,7 +96,7 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<NotificationOutboxEntry> entry)
     {
         entry.ToTable("NotificationOutbox");
-        // The dispatcher's scan: unprocessed entries, oldest first, grouped per customer.
+        // The composer's scan: unprocessed entries, oldest first, grouped per customer.
         entry.HasIndex(e => new { e.ProcessedAt, e.CustomerId, e.CreatedAt });
         entry.HasIndex(e => e.NotificationId);
         // At most one overdue reminder per line and passed ETA, even with several instances scanning at once.
@@ -109,12 +113,11 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> notification)
     {
-        // Several addresses when the customer's users receive the notice (comma-separated).
-        notification.Property(n => n.ToAddress).HasMaxLength(2000);
-        notification.Property(n => n.Subject).HasMaxLength(400);
-        notification.Property(n => n.LeaseOwner).HasMaxLength(100);
-        notification.Property(n => n.LastError).HasMaxLength(2000);
-        notification.Property(n => n.MessageId).HasMaxLength(200);
+        notification.Property(n => n.ToAddress).HasMaxLength(Notification.MaxToAddressLength);
+        notification.Property(n => n.Subject).HasMaxLength(Notification.MaxSubjectLength);
+        notification.Property(n => n.LeaseOwner).HasMaxLength(Notification.MaxLeaseOwnerLength);
+        notification.Property(n => n.LastError).HasMaxLength(Notification.MaxLastErrorLength);
+        notification.Property(n => n.MessageId).HasMaxLength(Notification.MaxMessageIdLength);
         // The dispatcher's claim: due messages not under a live lease.
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
         notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });

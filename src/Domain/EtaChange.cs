@@ -5,6 +5,10 @@ namespace BacklogPortal.Domain;
 /// </summary>
 public class EtaChange
 {
+    public const int MaxReasonTextLength = 500;
+
+    public const int MaxChangedByLength = 256;
+
     public long Id { get; set; }
 
     public int OrderLineId { get; set; }

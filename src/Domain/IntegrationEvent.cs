@@ -4,7 +4,7 @@ namespace BacklogPortal.Domain;
 /// One entry of the append-only feed the ERP reads back (<c>GET /api/v1/events</c>): customer
 /// decisions, shipments and cancellations. Written in the same transaction as the change it
 /// reports. <see cref="Sequence"/> is gap-free and in commit order, so a reader's cursor never
-/// skips or repeats an event (docs/decisions/006-erp-events-feed.md). Natural keys are copied in,
+/// skips or repeats an event (docs/decisions/008-erp-api-and-events-feed.md). Natural keys are copied in,
 /// so the feed reads without joins and stays true after the line changes again.
 /// </summary>
 public class IntegrationEvent

@@ -7,6 +7,17 @@ namespace BacklogPortal.Domain;
 /// </summary>
 public class Notification
 {
+    /// <summary>Several addresses when the customer's users receive the notice (comma-separated).</summary>
+    public const int MaxToAddressLength = 2000;
+
+    public const int MaxSubjectLength = 400;
+
+    public const int MaxLeaseOwnerLength = 100;
+
+    public const int MaxLastErrorLength = 2000;
+
+    public const int MaxMessageIdLength = 200;
+
     public long Id { get; set; }
 
     public int CustomerId { get; set; }

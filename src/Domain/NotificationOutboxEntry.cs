@@ -2,8 +2,8 @@ namespace BacklogPortal.Domain;
 
 /// <summary>
 /// The transactional outbox: one row per event that may need to reach a customer, written in the
-/// same transaction as the change that caused it. The notification dispatcher turns due rows into
-/// emails; a row is never deleted before its email is recorded as handled.
+/// same transaction as the change that caused it. The notification composer turns due rows into
+/// emails (which the dispatcher then sends); a row is never deleted before it is recorded as handled.
 /// </summary>
 public class NotificationOutboxEntry
 {
@@ -28,7 +28,7 @@ public class NotificationOutboxEntry
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>When the dispatcher took this entry into an email (or found nothing to tell); null while still waiting.</summary>
+    /// <summary>When the composer took this entry into an email (or found nothing to tell); null while still waiting.</summary>
     public DateTimeOffset? ProcessedAt { get; set; }
 
     /// <summary>The email this entry became part of; null while waiting or when nothing was sent (e.g. a date that moved back).</summary>

@@ -11,10 +11,7 @@ public static class EmailExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EmailOptions>()
-            .BindConfiguration(EmailOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
 
         builder.Services.AddSingleton<IEmailTransport>(sp =>
         {

@@ -18,6 +18,9 @@ public abstract record EtaChangeTarget
     /// <summary>Lines picked by a person, each with the version that person saw.</summary>
     public static EtaChangeTarget ForLines(IEnumerable<LineVersion> lines) => new SelectedLines([.. lines]);
 
+    /// <summary>Lines named by their ids without versions (a file of updates): the change is not refused for a concurrent edit.</summary>
+    public static EtaChangeTarget ForLineIds(IEnumerable<int> lineIds) => new LinesById([.. lineIds]);
+
     public static EtaChangeTarget ForOrder(string orderNumber) => new OpenLinesOfOrder(orderNumber);
 
     public static EtaChangeTarget ForSku(string sku) => new OpenLinesOfSku(sku);
@@ -27,12 +30,21 @@ public abstract record EtaChangeTarget
 
     public sealed record SelectedLines(IReadOnlyList<LineVersion> Lines) : EtaChangeTarget;
 
+    public sealed record LinesById(IReadOnlyList<int> LineIds) : EtaChangeTarget;
+
     public sealed record OpenLinesOfOrder(string OrderNumber) : EtaChangeTarget;
 
     public sealed record OpenLinesOfSku(string Sku) : EtaChangeTarget;
 
     public sealed record PreOrdersFollowingRelease(int ProductId, DateOnly ReleaseDate) : EtaChangeTarget;
 }
+
+/// <summary>Many changes applied together, all or nothing (<see cref="EtaChangeService.ChangeBatchAsync"/>).</summary>
+/// <param name="ChangedBy">Who makes the changes, e.g. an import file's name and the staff user who imported it.</param>
+public sealed record EtaChangeBatch(IReadOnlyList<EtaChangeBatchItem> Items, ChangeSource Source, string ChangedBy);
+
+/// <summary>One target of a batch with its own new date and reason.</summary>
+public sealed record EtaChangeBatchItem(EtaChangeTarget Target, DateOnly? NewEta, EtaReasonCode? ReasonCode, string? ReasonText);
 
 /// <summary>A line and its optimistic-concurrency token as last read.</summary>
 public readonly record struct LineVersion(int LineId, long Version);

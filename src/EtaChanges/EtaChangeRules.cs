@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using BacklogPortal.Data;
 using BacklogPortal.Domain;
 
 namespace BacklogPortal.EtaChanges;
@@ -10,12 +11,12 @@ namespace BacklogPortal.EtaChanges;
 /// </summary>
 public static class EtaChangeRules
 {
-    public const int MaxReasonTextLength = 500;
+    public const int MaxReasonTextLength = EtaChange.MaxReasonTextLength;
 
-    /// <summary>A selection is sent as one parameter per line; SQL Server allows about 2,100 per statement.</summary>
-    public const int MaxSelectedLines = 1_000;
+    /// <summary>A selection is sent as one parameter per line.</summary>
+    public const int MaxSelectedLines = DatabaseLimits.MaxIdsPerStatement;
 
-    public const int MaxChangedByLength = 256;
+    public const int MaxChangedByLength = EtaChange.MaxChangedByLength;
 
     public static readonly DateOnly EarliestEta = new(2000, 1, 1);
 
@@ -85,6 +86,9 @@ public static class EtaChangeRules
                 {
                     errors.Add(new(nameof(request.Target), "A line is selected twice."));
                 }
+                break;
+            case EtaChangeTarget.LinesById { LineIds: var ids } when ids.Count == 0:
+                errors.Add(new(nameof(request.Target), "Name at least one line."));
                 break;
             case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number } when string.IsNullOrWhiteSpace(number):
                 errors.Add(new(nameof(request.Target), "Enter an order number."));

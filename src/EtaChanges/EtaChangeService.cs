@@ -75,7 +75,15 @@ public sealed class EtaChangeService(
         return new EtaChangeImpact(lineCount, customers, laterCount, lineCount - laterCount, decisions, ids);
     }
 
-    public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    public Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    {
+        // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context
+        // (Data/UnitsOfWork); a commit that landed although its answer was lost is recognised by the batch's audit rows.
+        var batchId = Guid.NewGuid();
+        return dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+    }
+
+    private async Task<EtaChangeResult> ChangeOnceAsync(EtaChangeRequest request, Guid batchId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
@@ -85,34 +93,32 @@ public sealed class EtaChangeService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var batchId = Guid.NewGuid();
-        // The transaction runs in the database's execution strategy (DatabaseTransactions): on SQL Server a
-        // transient fault runs all four statements again; a commit that landed although its answer was lost
-        // is recognised by this batch's audit rows. On SQLite the transaction takes the database's write
-        // lock at once (BEGIN IMMEDIATE), so the statements below see no other writer at all.
-        var result = await db.Database.InTransactionAsync(async transaction =>
+        // On SQLite this takes the database's write lock at once (BEGIN IMMEDIATE), so the
+        // statements below see no other writer at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await ApplyAsync(db, request, now, batchId, cancellationToken);
+        if (result.Outcome != EtaChangeOutcome.Changed)
         {
-            var applied = await ApplyAsync(db, request, now, batchId, cancellationToken);
-            if (applied.Outcome == EtaChangeOutcome.Changed)
-            {
-                // Past this point the change is made: a cancelled caller must not roll it back.
-                await transaction.CommitAsync(CancellationToken.None);
-            }
-            return applied;
-        }, CommittedAsync, cancellationToken);
-        if (result.Outcome == EtaChangeOutcome.Changed)
-        {
-            outboxSignal.Notify();
+            return result;
         }
-        return result;
 
-        async Task<(bool, EtaChangeResult)> CommittedAsync()
+        // Past this point the change is made: a cancelled caller must not roll it back.
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+        return result;
+    }
+
+    private async Task<(bool, EtaChangeResult)> CommittedAsync(Guid batchId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
+        var lines = await audit.CountAsync();
+        if (lines == 0)
         {
-            var audit = db.EtaChanges.AsNoTracking().Where(c => c.BatchId == batchId);
-            var lines = await audit.CountAsync(CancellationToken.None);
-            return lines == 0 ? (false, EtaChangeResult.NothingChanged())
-                : (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(CancellationToken.None), batchId));
+            return (false, EtaChangeResult.NothingChanged());
         }
+        outboxSignal.Notify();
+        return (true, EtaChangeResult.Changed(lines, await audit.Select(c => c.CustomerId).Distinct().CountAsync(), batchId));
     }
 
     /// <summary>
@@ -161,26 +167,96 @@ public sealed class EtaChangeService(
         return await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
     }
 
+    /// <summary>
+    /// Many changes with dates and reasons of their own (a CSV import) in one transaction under one
+    /// batch id: each item runs the same claim, audit and update statements as a single change, and
+    /// the outbox rows of all of them are written at the end. Either every item applies or none does.
+    /// </summary>
+    public Task<EtaChangeResult> ChangeBatchAsync(
+        EtaChangeBatch batch, IProgress<int>? itemsDone = null, CancellationToken cancellationToken = default)
+    {
+        // As ChangeAsync: a transient SQL Server fault runs the whole batch again (Data/UnitsOfWork).
+        var batchId = Guid.NewGuid();
+        return dbFactory.RunWithRetriesAsync(() => ChangeBatchOnceAsync(batch, batchId, itemsDone, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+    }
+
+    private async Task<EtaChangeResult> ChangeBatchOnceAsync(
+        EtaChangeBatch batch, Guid batchId, IProgress<int>? itemsDone, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var errors = batch.Items.Count == 0
+            ? [new EtaChangeError(nameof(batch.Items), "The batch has no changes.")]
+            : batch.Items
+                .SelectMany(item => EtaChangeRules.Validate(
+                    new EtaChangeRequest(item.Target, item.NewEta, item.ReasonCode, item.ReasonText, batch.Source, batch.ChangedBy), today))
+                .Distinct()
+                .ToList();
+        if (errors.Count > 0)
+        {
+            return EtaChangeResult.InvalidBecause(errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var resolvedItems = new List<TargetChange>(batch.Items.Count);
+        foreach (var item in batch.Items)
+        {
+            var resolved = await ResolveAsync(db, item.Target, cancellationToken);
+            if (resolved is null)
+            {
+                return EtaChangeResult.InvalidBecause([new(nameof(item.Target), NotFoundMessage(item.Target))]);
+            }
+            resolvedItems.Add(new TargetChange(resolved, item.NewEta, item.ReasonCode!.Value, item.ReasonText, batch.Source, batch.ChangedBy, now, batchId));
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var total = 0;
+        for (var i = 0; i < resolvedItems.Count; i++)
+        {
+            var change = resolvedItems[i];
+            var claimed = await ClaimAsync(db, change, cancellationToken);
+            if (claimed > 0)
+            {
+                var written = await AuditAndUpdateAsync(db, change, claimed, cancellationToken);
+                if (written != claimed)
+                {
+                    return Conflict(claimed, written);
+                }
+                total += claimed;
+            }
+            itemsDone?.Report(i + 1);
+        }
+        if (total == 0)
+        {
+            return EtaChangeResult.NothingChanged();
+        }
+        var queued = await QueueAsync(db, batchId, cancellationToken);
+        if (queued != total)
+        {
+            return Conflict(total, queued);
+        }
+        var customers = await db.EtaChanges.Where(c => c.BatchId == batchId).Select(c => c.CustomerId).Distinct().CountAsync(cancellationToken);
+
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+
+        logger.LogInformation(
+            "ETA change batch {BatchId}: {Lines} lines of {Customers} customers in {Items} items by {ChangedBy} via {Source}",
+            batchId, total, customers, resolvedItems.Count, batch.ChangedBy, batch.Source);
+        return EtaChangeResult.Changed(total, customers, batchId);
+    }
+
     // Every statement of one change, in the caller's transaction; commits nothing.
     private async Task<EtaChangeResult> ApplyAsync(PortalDbContext db, EtaChangeRequest request, DateTimeOffset now, Guid batchId, CancellationToken cancellationToken)
     {
-        // Clean state for each attempt of the execution strategy.
-        db.ChangeTracker.Clear();
         var resolved = await ResolveAsync(db, request.Target, cancellationToken);
         if (resolved is null)
         {
             return EtaChangeResult.InvalidBecause([new(nameof(request.Target), NotFoundMessage(request.Target))]);
         }
-        var changes = db.OrderLines
-            .Where(resolved.Match)
-            .Where(LineRules.IsOpen)
-            .Where(EtaChangeRules.DiffersFrom(request.NewEta));
 
-        // 1. Claim the lines: bumping their version first locks exactly the rows that will change
-        //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
-        //    still the line's ETA when the final update runs, and a concurrent single-line editor
-        //    holding the old version gets a conflict instead of overwriting this change.
-        var claimed = await changes.ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        var change = new TargetChange(resolved, request.NewEta, request.ReasonCode!.Value, request.ReasonText, request.Source, request.ChangedBy, now, batchId);
+        var claimed = await ClaimAsync(db, change, cancellationToken);
         if (resolved.ExpectedVersions is { } expected && !await VersionsStillMatchAsync(db, expected, request.NewEta, cancellationToken))
         {
             return EtaChangeResult.ConflictOn(expected.Count == 1 ? LineConflictMessage : BulkConflictMessage);
@@ -190,65 +266,80 @@ public sealed class EtaChangeService(
             return EtaChangeResult.NothingChanged();
         }
         // Counted on the claimed lines through the target's index, before the audit rows exist.
-        var customers = await changes.Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
+        var customers = await change.Lines(db).Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
 
-        // 2. The audit rows, derived from the claimed lines themselves.
-        using var auditSql = new SqlBuilder(db);
-        var sql = auditSql;
-        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
-        var insertAudit = $"""
-            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
-            SELECT l."Id", l."CustomerId", l."Eta",
-                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), request.NewEta)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), request.ReasonCode!.Value)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(request.ReasonText))},
-                   {sql.Value<EtaChange>(nameof(EtaChange.Source), request.Source)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), request.ChangedBy.Trim())},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), now)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-            FROM "OrderLines" AS l
-            WHERE {resolved.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, request.NewEta)}
-            """;
-        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
-        if (audited != claimed)
+        var written = await AuditAndUpdateAsync(db, change, claimed, cancellationToken);
+        if (written != claimed)
         {
-            return Conflict(claimed, audited);
+            return Conflict(claimed, written);
         }
-
-        // 3. One outbox row per audit row, in the same transaction: the dispatcher can never miss a change.
-        using var outboxSql = new SqlBuilder(db);
-        sql = outboxSql;
-        var insertOutbox = $"""
-            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
-            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
-            FROM "EtaChanges" AS c
-            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
-            """;
-        var queued = await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
+        var queued = await QueueAsync(db, batchId, cancellationToken);
         if (queued != claimed)
         {
             return Conflict(claimed, queued);
-        }
-
-        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
-        var movesLater = DelayConsent.MovesLater(request.NewEta);
-        var updated = await changes.ExecuteUpdateAsync(s => s
-            .SetProperty(l => l.Eta, request.NewEta)
-            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
-            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(request.NewEta))
-            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
-            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
-            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
-            cancellationToken);
-        if (updated != claimed)
-        {
-            return Conflict(claimed, updated);
         }
 
         logger.LogInformation(
             "ETA change {BatchId}: {Lines} lines of {Customers} customers to {NewEta} ({ReasonCode}) by {ChangedBy} via {Source}",
             batchId, claimed, customers, request.NewEta?.ToString("yyyy-MM-dd") ?? "unknown", request.ReasonCode, request.ChangedBy, request.Source);
         return EtaChangeResult.Changed(claimed, customers, batchId);
+    }
+
+    // 1. Claim the lines: bumping their version first locks exactly the rows that will change
+    //    (on SQL Server until the commit), so the old ETA read by the audit insert below is
+    //    still the line's ETA when the final update runs, and a concurrent single-line editor
+    //    holding the old version gets a conflict instead of overwriting this change.
+    private static Task<int> ClaimAsync(PortalDbContext db, TargetChange change, CancellationToken cancellationToken) =>
+        change.Lines(db).ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+
+    /// <summary>Writes the audit rows of the claimed lines, then the lines themselves; returns the rows written by each, or the first count that differs.</summary>
+    private static async Task<int> AuditAndUpdateAsync(PortalDbContext db, TargetChange change, int claimed, CancellationToken cancellationToken)
+    {
+        // 2. The audit rows, derived from the claimed lines themselves.
+        using var sql = new SqlBuilder(db);
+        // Only parameter names and enum numbers are spliced into the SQL text; every value is a parameter.
+        var insertAudit = $"""
+            INSERT INTO "EtaChanges" ("OrderLineId", "CustomerId", "OldEta", "NewEta", "ReasonCode", "ReasonText", "Source", "ChangedBy", "ChangedAt", "BatchId")
+            SELECT l."Id", l."CustomerId", l."Eta",
+                   {sql.Value<EtaChange>(nameof(EtaChange.NewEta), change.NewEta)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), change.ReasonCode)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(change.ReasonText))},
+                   {sql.Value<EtaChange>(nameof(EtaChange.Source), change.Source)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), change.ChangedBy.Trim())},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), change.ChangedAt)},
+                   {sql.Value<EtaChange>(nameof(EtaChange.BatchId), change.BatchId)}
+            FROM "OrderLines" AS l
+            WHERE {change.Target.Sql(sql)} AND l."Status" IN ({string.Join(", ", LineRules.OpenStatuses.Select(s => (int)s))}) AND {DiffersFromSql(sql, change.NewEta)}
+            """;
+        var audited = await db.Database.ExecuteSqlRawAsync(insertAudit, sql.Parameters, cancellationToken);
+        if (audited != claimed)
+        {
+            return audited;
+        }
+
+        // 4. The lines themselves. Every right-hand side reads the line as it was before this statement.
+        var movesLater = DelayConsent.MovesLater(change.NewEta);
+        return await change.Lines(db).ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Eta, change.NewEta)
+            .SetProperty(l => l.EtaChangeCount, l => l.EtaChangeCount + 1)
+            .SetProperty(l => l.ConsentRequired, DelayConsent.RequiredAfter(change.NewEta))
+            .SetProperty(l => l.CustomerResponse, Conditional(movesLater, l => CustomerResponse.None, l => l.CustomerResponse))
+            .SetProperty(l => l.CustomerRespondedAt, Conditional(movesLater, l => null, l => l.CustomerRespondedAt))
+            .SetProperty(l => l.CustomerRespondedBy, Conditional(movesLater, l => null, l => l.CustomerRespondedBy)),
+            cancellationToken);
+    }
+
+    // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change.
+    private static async Task<int> QueueAsync(PortalDbContext db, Guid batchId, CancellationToken cancellationToken)
+    {
+        using var sql = new SqlBuilder(db);
+        var insertOutbox = $"""
+            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
+            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+            FROM "EtaChanges" AS c
+            WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
+            """;
+        return await db.Database.ExecuteSqlRawAsync(insertOutbox, sql.Parameters, cancellationToken);
     }
 
     private EtaChangeResult Conflict(int claimed, int written)
@@ -309,6 +400,14 @@ public sealed class EtaChangeService(
                     l => ids.Contains(l.Id),
                     sql => $"""l."Id" IN ({string.Join(", ", ids.Select(id => sql.Value<OrderLine>(nameof(OrderLine.Id), id)))})""",
                     lines);
+            case EtaChangeTarget.LinesById { LineIds: var lineIds }:
+                var byId = lineIds.ToArray();
+                // Ids the caller resolved from the database itself: spliced as numbers, so a large
+                // batch is not limited by the number of parameters a statement may have.
+                return new ResolvedTarget(
+                    l => byId.Contains(l.Id),
+                    _ => $"""l."Id" IN ({string.Join(", ", byId.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""",
+                    null);
             case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number }:
                 var orderNumber = number.Trim();
                 var orderId = await db.Orders.Where(o => o.OrderNumber == orderNumber).Select(o => (int?)o.Id).SingleOrDefaultAsync(cancellationToken);
@@ -329,6 +428,17 @@ public sealed class EtaChangeService(
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown ETA change target.");
         }
+    }
+
+    /// <summary>One target's change: what the claim, audit and update statements need.</summary>
+    private sealed record TargetChange(
+        ResolvedTarget Target, DateOnly? NewEta, EtaReasonCode ReasonCode, string? ReasonText, ChangeSource Source,
+        string ChangedBy, DateTimeOffset ChangedAt, Guid BatchId)
+    {
+        public IQueryable<OrderLine> Lines(PortalDbContext db) => db.OrderLines
+            .Where(Target.Match)
+            .Where(LineRules.IsOpen)
+            .Where(EtaChangeRules.DiffersFrom(NewEta));
     }
 
     /// <summary>The target as a LINQ filter (for EF's set-based updates) and as SQL (for INSERT … SELECT); both say the same.</summary>

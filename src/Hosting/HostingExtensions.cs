@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace BacklogPortal.Hosting;
@@ -12,10 +13,7 @@ public static class HostingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PortalOptions>()
-            .BindConfiguration(PortalOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<PortalOptions>(PortalOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -27,6 +25,17 @@ public static class HostingExtensions
         }
         return builder;
     }
+
+    /// <summary>
+    /// Options bound from <paramref name="sectionName"/> and checked when the portal starts, so a bad
+    /// setting stops it with a message that names the key.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
+        where TOptions : class =>
+        services.AddOptions<TOptions>()
+            .BindConfiguration(sectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
     /// <summary>
     /// No server banner; cookies marked Secure whenever the request came over HTTPS (directly or, with

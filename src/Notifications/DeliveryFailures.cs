@@ -1,3 +1,4 @@
+using BacklogPortal.Domain;
 using MailKit.Net.Smtp;
 
 namespace BacklogPortal.Notifications;
@@ -21,7 +22,7 @@ public static class DeliveryFailures
             MailServerUnavailableException unavailable => unavailable.Message,
             _ => $"{exception.GetType().Name}: {exception.Message}",
         };
-        return text.Length <= 2000 ? text : text[..2000];
+        return text.Length <= Notification.MaxLastErrorLength ? text : text[..Notification.MaxLastErrorLength];
     }
 
     /// <summary>

@@ -29,9 +29,6 @@ public sealed class NotificationComposer(
     TimeProvider clock,
     ILogger<NotificationComposer> logger)
 {
-    // SQL Server takes at most 2,100 parameters per statement; id lists are sent in chunks well below that.
-    private const int IdChunk = 1000;
-
     private readonly PortalLinks links = new(portal.Value.PublicBaseUrl);
 
     public async Task<ComposeResult> ComposeDueAsync(CancellationToken cancellationToken = default)
@@ -70,7 +67,8 @@ public sealed class NotificationComposer(
         foreach (var batch in due.Chunk(settings.ComposeBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = await ComposeBatchAsync(batch, cancellationToken);
+            // A transient SQL Server fault composes the batch again from its first read (Data/UnitsOfWork).
+            var result = await dbFactory.RunWithRetriesAsync(() => ComposeBatchAsync(batch, cancellationToken), cancellationToken: cancellationToken);
             if (result is null)
             {
                 conflict = true;
@@ -142,46 +140,33 @@ public sealed class NotificationComposer(
             plans.Add(([.. netted.MentionedEntryIds], notification));
         }
 
-        // Runs again from the start on a transient SQL Server fault (DatabaseTransactions): nothing of a failed attempt stays tracked.
-        var composed = await db.Database.InTransactionAsync(async transaction =>
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Notifications.AddRange(plans.Select(p => p.Notification));
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (_, notification) in plans)
         {
-            db.ChangeTracker.Clear();
-            foreach (var (_, notification) in plans)
-            {
-                notification.Id = 0;
-            }
-            db.Notifications.AddRange(plans.Select(p => p.Notification));
-            await db.SaveChangesAsync(cancellationToken);
-            foreach (var (_, notification) in plans)
-            {
-                notification.MessageId = links.MessageId(notification.Id);
-            }
-            await db.SaveChangesAsync(cancellationToken);
+            notification.MessageId = links.MessageId(notification.Id);
+        }
+        await db.SaveChangesAsync(cancellationToken);
 
-            // The conditional updates are the claim on the entries: a count short of the ids read means
-            // another instance composed some of them in the meantime, and this whole batch is undone.
-            foreach (var (entryIds, notification) in plans)
-            {
-                if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
-                    return false;
-                }
-            }
-            if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
+        // The conditional updates are the claim on the entries: a count short of the ids read means
+        // another instance composed some of them in the meantime, and this whole batch is undone.
+        foreach (var (entryIds, notification) in plans)
+        {
+            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                logger.LogInformation("Outbox entries were composed by another instance; batch retried");
-                return false;
+                logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
+                return null;
             }
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }, cancellationToken: cancellationToken);
-        if (!composed)
+        }
+        if (await MarkProcessedAsync(db, customerIds, silent, null, now, cancellationToken) != silent.Count)
         {
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogInformation("Outbox entries were composed by another instance; batch retried");
             return null;
         }
+        await transaction.CommitAsync(cancellationToken);
 
         if (plans.Any(p => p.Notification.Status == NotificationStatus.Pending))
         {
@@ -197,7 +182,7 @@ public sealed class NotificationComposer(
     {
         var lines = new Dictionary<int, LineRow>();
         var lineIds = entries.Where(e => e.OrderLineId is not null).Select(e => e.OrderLineId!.Value).Distinct();
-        foreach (var chunk in lineIds.Chunk(IdChunk))
+        foreach (var chunk in lineIds.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             var rows = await db.OrderLines
                 .Where(l => chunk.Contains(l.Id))
@@ -250,7 +235,7 @@ public sealed class NotificationComposer(
             CustomerId = customer.Id,
             Kind = content.Kind,
             ToAddress = to,
-            Subject = email.Subject.Length > 400 ? email.Subject[..400] : email.Subject,
+            Subject = email.Subject.Length > Notification.MaxSubjectLength ? email.Subject[..Notification.MaxSubjectLength] : email.Subject,
             HtmlBody = email.HtmlBody,
             TextBody = email.TextBody,
             CalendarIcs = email.CalendarIcs,
@@ -277,7 +262,7 @@ public sealed class NotificationComposer(
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var marked = 0;
-        foreach (var chunk in entryIds.Chunk(IdChunk))
+        foreach (var chunk in entryIds.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             // The customer narrows the scan to their own waiting entries (index on ProcessedAt, CustomerId);
             // without it the database walks every waiting entry of every customer for each update.

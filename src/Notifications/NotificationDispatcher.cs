@@ -328,6 +328,13 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     }
 
     /// <summary>
+    /// How long SQLite's busy handler waits for another writer before the statement fails (and
+    /// Microsoft.Data.Sqlite's own retries take over, up to the connection's command timeout). A
+    /// composer transaction holds the lock for milliseconds to a few hundred.
+    /// </summary>
+    private const string SqliteBusyTimeoutMilliseconds = "5000";
+
+    /// <summary>
     /// When another writer (the composer) holds SQLite's write lock, Microsoft.Data.Sqlite retries
     /// after 150 ms sleeps; SQLite's own busy handler waits in steps of a few ms, so a claim or a
     /// record goes on almost as soon as the lock is free.
@@ -336,7 +343,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     {
         if (db.Database.IsSqlite())
         {
-            db.Database.ExecuteSqlRaw("PRAGMA busy_timeout = 5000;");
+            db.Database.ExecuteSqlRaw("PRAGMA busy_timeout = " + SqliteBusyTimeoutMilliseconds + ";");
         }
     }
 

@@ -1,4 +1,5 @@
 using BacklogPortal.Email;
+using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
 using Microsoft.Extensions.Options;
 
@@ -13,15 +14,12 @@ public static class NotificationsExtensions
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<NotificationsOptions>()
-            .BindConfiguration(NotificationsOptions.SectionName)
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.SectionName)
             // An email is started only while its claim has one SMTP timeout left; with a shorter
             // lease, a claim taken over by another instance could be sent by both at once.
             .Validate<IOptions<EmailOptions>>(
                 (notifications, email) => !email.Value.UsesSmtp || notifications.LeaseDuration >= 2 * email.Value.Smtp.Timeout,
-                "Notifications:LeaseDuration must be at least twice Email:Smtp:Timeout, or two instances could send the same email at once.")
-            .ValidateOnStart();
+                "Notifications:LeaseDuration must be at least twice Email:Smtp:Timeout, or two instances could send the same email at once.");
 
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DispatchSignal>();

@@ -21,6 +21,11 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// </summary>
 internal sealed class OutcomeRecorder
 {
+    /// <summary>A failed write is retried after this, doubling up to <see cref="MaxRetryDelay"/>, while the claim holds.</summary>
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly System.Threading.Channels.Channel<Outcome> outcomes =
         System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
@@ -76,7 +81,8 @@ internal sealed class OutcomeRecorder
             {
                 lock (databaseWrites)
                 {
-                    Write(batch);
+                    // A transient SQL Server fault writes the batch again in a new transaction (Data/UnitsOfWork).
+                    dbFactory.RunWithRetries(() => Write(batch));
                 }
                 return;
             }
@@ -84,7 +90,8 @@ internal sealed class OutcomeRecorder
             {
                 // Keep trying while the claim holds; after that another instance may send these
                 // emails again, which is the best that can be done without a database.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000));
+                var delay = TimeSpan.FromMilliseconds(Math.Min(
+                    FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), MaxRetryDelay.TotalMilliseconds));
                 if (clock.GetUtcNow() + delay >= claim.Until || realElapsed.Elapsed + delay >= realLimit)
                 {
                     logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
@@ -103,56 +110,54 @@ internal sealed class OutcomeRecorder
     {
         using var db = dbFactory.CreateDbContext();
         NotificationDispatcher.WaitInsideSqlite(db);
-        // Runs again from the start on a transient SQL Server fault (DatabaseTransactions); every statement is guarded.
-        db.Database.InTransaction(transaction =>
+        using var transaction = db.Database.BeginTransaction();
+
+        // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
+        var sent = batch.OfType<Sent>().ToList();
+        foreach (var chunk in sent.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
-            // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
-            var sent = batch.OfType<Sent>().ToList();
-            foreach (var chunk in sent.Chunk(1000))
+            var ids = chunk.Select(s => s.Id).ToArray();
+            var at = chunk.Max(s => s.At);
+            db.Notifications
+                .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
+                .ExecuteUpdate(s => s
+                    .SetProperty(n => n.Status, NotificationStatus.Sent)
+                    .SetProperty(n => n.SentAt, at)
+                    .SetProperty(n => n.LastAttemptAt, at)
+                    .SetProperty(n => n.Attempts, n => n.Attempts + 1)
+                    .SetProperty(n => n.LastError, (string?)null)
+                    .SetProperty(n => n.LeaseOwner, (string?)null)
+                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+
+        // Failures and give-backs only touch an email while this round still holds its claim.
+        foreach (var failed in batch.OfType<Failed>())
+        {
+            Claimed(db, failed.Id).ExecuteUpdate(s => s
+                .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
+                .SetProperty(n => n.Attempts, failed.Attempts)
+                .SetProperty(n => n.LastAttemptAt, failed.At)
+                .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
+                .SetProperty(n => n.LastError, failed.Error)
+                .SetProperty(n => n.LeaseOwner, (string?)null)
+                .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+        // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
+        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
+        {
+            foreach (var chunk in reason.Chunk(DatabaseLimits.MaxIdsPerStatement))
             {
-                var ids = chunk.Select(s => s.Id).ToArray();
-                var at = chunk.Max(s => s.At);
+                var ids = chunk.Select(r => r.Id).ToArray();
+                var error = reason.Key;
                 db.Notifications
-                    .Where(n => ids.Contains(n.Id) && n.Status != NotificationStatus.Sent)
+                    .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
                     .ExecuteUpdate(s => s
-                        .SetProperty(n => n.Status, NotificationStatus.Sent)
-                        .SetProperty(n => n.SentAt, at)
-                        .SetProperty(n => n.LastAttemptAt, at)
-                        .SetProperty(n => n.Attempts, n => n.Attempts + 1)
-                        .SetProperty(n => n.LastError, (string?)null)
+                        .SetProperty(n => n.LastError, n => error ?? n.LastError)
                         .SetProperty(n => n.LeaseOwner, (string?)null)
                         .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
             }
-
-            // Failures and give-backs only touch an email while this round still holds its claim.
-            foreach (var failed in batch.OfType<Failed>())
-            {
-                Claimed(db, failed.Id).ExecuteUpdate(s => s
-                    .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
-                    .SetProperty(n => n.Attempts, failed.Attempts)
-                    .SetProperty(n => n.LastAttemptAt, failed.At)
-                    .SetProperty(n => n.NextAttemptAt, failed.NextAttemptAt)
-                    .SetProperty(n => n.LastError, failed.Error)
-                    .SetProperty(n => n.LeaseOwner, (string?)null)
-                    .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-            }
-            // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
-            foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
-            {
-                foreach (var chunk in reason.Chunk(1000))
-                {
-                    var ids = chunk.Select(r => r.Id).ToArray();
-                    var error = reason.Key;
-                    db.Notifications
-                        .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
-                        .ExecuteUpdate(s => s
-                            .SetProperty(n => n.LastError, n => error ?? n.LastError)
-                            .SetProperty(n => n.LeaseOwner, (string?)null)
-                            .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
-                }
-            }
-            transaction.Commit();
-        });
+        }
+        transaction.Commit();
     }
 
     private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>

@@ -1,5 +1,6 @@
 using BacklogPortal.Staff.Access;
 using BacklogPortal.Staff.Admin;
+using BacklogPortal.Staff.Dashboard;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Staff.Orders;
 using BacklogPortal.Staff.Products;
@@ -17,6 +18,7 @@ public static class StaffExtensions
         builder.Services.AddSingleton<StaffProductsQuery>();
         builder.Services.AddSingleton<UserAdministration>();
         builder.Services.AddScoped<StaffAccess>();
+        builder.Services.AddSingleton<StaffDashboardQuery>();
         return builder;
     }
 }

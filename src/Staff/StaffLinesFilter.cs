@@ -125,7 +125,7 @@ public sealed record StaffLinesFilter
     {
         lines = (Status ?? StaffLineStatusFilter.Open) switch
         {
-            StaffLineStatusFilter.Open => lines.Where(l => l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped),
+            StaffLineStatusFilter.Open => lines.Where(LineRules.IsOpen),
             StaffLineStatusFilter.PartiallyShipped => lines.Where(l => l.Status == LineStatus.PartiallyShipped),
             StaffLineStatusFilter.Shipped => lines.Where(l => l.Status == LineStatus.Shipped),
             StaffLineStatusFilter.Cancelled => lines.Where(l => l.Status == LineStatus.Cancelled),
@@ -153,12 +153,11 @@ public sealed record StaffLinesFilter
         }
         if (Overdue)
         {
-            lines = lines.Where(l => (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped) && l.Eta != null && l.Eta < today);
+            lines = lines.Where(LineRules.IsOpen).Where(LineRules.IsOverdueOn(today));
         }
         if (AwaitingDecision)
         {
-            lines = lines.Where(l => (l.Status == LineStatus.Open || l.Status == LineStatus.PartiallyShipped)
-                && l.ConsentRequired && l.CustomerResponse == CustomerResponse.None);
+            lines = lines.Where(LineRules.AwaitsDecision);
         }
         if (EtaFrom is { } etaFrom)
         {
@@ -184,11 +183,8 @@ public sealed record StaffLinesFilter
         }
         if (Q is { } q)
         {
-            var pattern = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            lines = lines.Where(l => EF.Functions.Like(l.Order!.OrderNumber, pattern, "\\")
-                || EF.Functions.Like(l.Product!.Sku, pattern, "\\")
-                || EF.Functions.Like(l.Product!.Name, pattern, "\\")
-                || db.Customers.Any(c => c.Id == l.CustomerId && EF.Functions.Like(c.Name, pattern, "\\")));
+            lines = lines.Where(TextSearch.AnyContains<OrderLine>(q,
+                l => l.Order!.OrderNumber, l => l.Product!.Sku, l => l.Product!.Name, l => l.Order!.Customer!.Name));
         }
         if (Answer is { } answer)
         {

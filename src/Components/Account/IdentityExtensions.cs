@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -76,10 +77,7 @@ public static class IdentityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddOptions<SignInRateLimitOptions>()
-            .BindConfiguration(SignInRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SignInRateLimitOptions>(SignInRateLimitOptions.SectionName);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

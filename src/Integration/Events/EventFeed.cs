@@ -21,7 +21,7 @@ public sealed record LineEvent(
 /// Appends to the ERP's events feed inside the caller's transaction. The sequence is the feed's
 /// highest plus one, read while the transaction holds the write lock (SQLite: from BEGIN
 /// IMMEDIATE; SQL Server: an update lock on the feed's last key until the commit), so sequences
-/// are gap-free and commit in their own order. See docs/decisions/006-erp-events-feed.md.
+/// are gap-free and commit in their own order. See docs/decisions/008-erp-api-and-events-feed.md.
 /// </summary>
 public static class EventFeed
 {

@@ -91,22 +91,14 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
-    // The stable tie-breaker (line id) keeps paging deterministic when many lines share a value.
-    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, StaffLinesSort sort, bool descending) => (sort, descending) switch
+    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, StaffLinesSort sort, bool descending) => sort switch
     {
-        (StaffLinesSort.OrderNumber, false) => lines.OrderBy(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (StaffLinesSort.OrderNumber, true) => lines.OrderByDescending(l => l.Order!.OrderNumber).ThenBy(l => l.LineNumber),
-        (StaffLinesSort.Sku, false) => lines.OrderBy(l => l.Product!.Sku).ThenBy(l => l.Id),
-        (StaffLinesSort.Sku, true) => lines.OrderByDescending(l => l.Product!.Sku).ThenBy(l => l.Id),
-        (StaffLinesSort.PromisedDate, false) => lines.OrderBy(l => l.PromisedDate).ThenBy(l => l.Id),
-        (StaffLinesSort.PromisedDate, true) => lines.OrderByDescending(l => l.PromisedDate).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, false) => lines.OrderBy(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
-        (StaffLinesSort.OpenQuantity, true) => lines.OrderByDescending(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled).ThenBy(l => l.Id),
-        (StaffLinesSort.Moved, false) => lines.OrderBy(l => l.EtaChangeCount).ThenBy(l => l.Id),
-        (StaffLinesSort.Moved, true) => lines.OrderByDescending(l => l.EtaChangeCount).ThenBy(l => l.Id),
-        // Unknown ETAs sort last either way: there is no date to compare.
-        (_, false) => lines.OrderBy(l => l.Eta == null).ThenBy(l => l.Eta).ThenBy(l => l.Id),
-        (_, true) => lines.OrderBy(l => l.Eta == null).ThenByDescending(l => l.Eta).ThenBy(l => l.Id),
+        StaffLinesSort.OrderNumber => lines.ByOrderNumber(descending),
+        StaffLinesSort.Sku => lines.By(l => l.Product!.Sku, descending),
+        StaffLinesSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
+        StaffLinesSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
+        StaffLinesSort.Moved => lines.By(l => l.EtaChangeCount, descending),
+        _ => lines.ByEta(descending),
     };
 }
 

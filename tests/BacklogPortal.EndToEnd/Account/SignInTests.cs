@@ -29,7 +29,7 @@ public sealed class SignInTests(PortalServer server) : PortalTest(server)
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("signed-in-user")).ToBeVisibleAsync();
         // The staff workspace is in the navigation, the customer pages are not.
-        await Expect(page.Locator("a[href='/staff/lines']")).ToBeVisibleAsync();
+        await Expect(page.Locator("a.mud-nav-link[href='/staff/lines']")).ToBeVisibleAsync();
         await Expect(page.Locator("a[href='/backlog']")).ToHaveCountAsync(0);
     });
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BacklogPortal.Tests.Notifications;
 
 /// <summary>
-/// The whole path of issue 3 on the demo data, as staff use it: a SKU-wide ETA change through the
+/// The whole path of a delay email on the demo data, as staff use it: a SKU-wide ETA change through the
 /// write path, the outbox, the composer and the dispatcher, to a real SMTP server.
 /// </summary>
 public sealed class EtaChangeEmailFlowTests(EtaChangeEmailFlowTests.LiveFactory factory) : IClassFixture<EtaChangeEmailFlowTests.LiveFactory>

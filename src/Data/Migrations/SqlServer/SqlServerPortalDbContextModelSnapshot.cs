@@ -223,6 +223,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("BatchId");
 
+                    b.HasIndex("ChangedAt", "Source");
+
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
@@ -654,6 +656,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CustomerRespondedAt");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();

@@ -211,6 +211,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("BatchId");
 
+                    b.HasIndex("ChangedAt", "Source");
+
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
@@ -628,6 +630,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CustomerRespondedAt");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();

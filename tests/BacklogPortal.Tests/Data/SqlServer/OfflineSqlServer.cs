@@ -6,7 +6,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace BacklogPortal.Tests.SqlServer;
+namespace BacklogPortal.Tests.Data.SqlServer;
 
 /// <summary>A command the portal sent, as SQL Server would have received it.</summary>
 public sealed record CapturedStatement(string Scenario, string Sql, IReadOnlyList<string> Parameters);

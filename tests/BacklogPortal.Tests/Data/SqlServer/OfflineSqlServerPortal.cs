@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BacklogPortal.Tests.SqlServer;
+namespace BacklogPortal.Tests.Data.SqlServer;
 
 /// <summary>
 /// The whole portal, registered by its own <c>Program</c>, configured for SQL Server (connection string,

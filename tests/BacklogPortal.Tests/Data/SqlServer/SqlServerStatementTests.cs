@@ -14,12 +14,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
-namespace BacklogPortal.Tests.SqlServer;
+namespace BacklogPortal.Tests.Data.SqlServer;
 
 /// <summary>
 /// Every statement the portal sends, rendered by the SQL Server provider and checked by Microsoft's T-SQL
@@ -197,8 +196,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         {
             server.QueryRows = _ => 0; // an empty migrations history: every migration is applied
             var options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, MigrateOnStart = true });
-            var initializer = new DatabaseInitializer(services, options, services.GetRequiredService<IOptions<DemoOptions>>(),
-                services.GetRequiredService<ILogger<DatabaseInitializer>>());
+            var initializer = ActivatorUtilities.CreateInstance<DatabaseInitializer>(services, options);
             await initializer.StartAsync(CancellationToken.None);
         }),
         new("demo data", typeof(DemoDataSeeder), async (services, server) =>

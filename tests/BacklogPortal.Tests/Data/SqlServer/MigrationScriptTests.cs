@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Xunit.Abstractions;
 
-namespace BacklogPortal.Tests.SqlServer;
+namespace BacklogPortal.Tests.Data.SqlServer;
 
 /// <summary>
 /// The script SQL Server deployments run (README, "Deploying on SQL Server"): generated here the way

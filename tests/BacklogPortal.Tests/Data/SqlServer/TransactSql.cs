@@ -1,6 +1,6 @@
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
-namespace BacklogPortal.Tests.SqlServer;
+namespace BacklogPortal.Tests.Data.SqlServer;
 
 /// <summary>
 /// Microsoft's own T-SQL parser (ScriptDom), as a check that SQL meant for SQL Server is SQL Server's: it

@@ -1,0 +1,15 @@
+namespace BacklogPortal.Import;
+
+public static class ImportExtensions
+{
+    /// <summary>The ETA import from CSV files (<c>/staff/import</c>).</summary>
+    public static IHostApplicationBuilder AddImport(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ImportOptions>()
+            .BindConfiguration(ImportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EtaImport>();
+        return builder;
+    }
+}
