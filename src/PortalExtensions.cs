@@ -43,6 +43,10 @@ public static class PortalExtensions
     /// <summary>The request pipeline: errors, static assets, sign-in limits, pages and endpoints.</summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // Every setting registered with ValidateOnStart is checked now, on the thread that starts the portal and
+        // before any background service runs: a bad setting stops the start with the message that names its key,
+        // never with the error of a service that was already being torn down.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         // First, so that every response carries the headers: pages, static files, errors, endpoints.
         app.UseSecurityHeaders();
         if (app.Environment.IsDevelopment())
