@@ -12,7 +12,6 @@ using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
 using BacklogPortal.Staff;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace BacklogPortal;
 
@@ -70,7 +69,7 @@ public static class PortalExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapHealthChecks("/health", new HealthCheckOptions { AllowCachingResponses = false });
+        app.MapHealthEndpoints();
         // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();

@@ -53,7 +53,7 @@ public static class DataExtensions
             .SetApplicationName("BacklogPortal")
             .PersistKeysToDbContext<PortalDbContext>();
 
-        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database", tags: [HealthTags.Database, HealthTags.Ready]);
         return builder;
     }
 

@@ -24,6 +24,7 @@ public static class EmailExtensions
                 ResolvePickupDirectory(email, sp.GetRequiredService<IOptions<PortalOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()),
                 sp.GetRequiredService<ILogger<PickupDirectoryEmailTransport>>());
         });
+        builder.Services.AddHealthChecks().AddCheck<SmtpReachableHealthCheck>("smtp", tags: [HealthTags.Ready]);
         return builder;
     }
 

@@ -47,6 +47,9 @@ public sealed class SmtpOptions
     /// <summary>0: 25 for None/StartTls/Auto, 465 for SslOnConnect.</summary>
     public int Port { get; set; }
 
+    /// <summary>The port connected to: the configured one, or the usual one for <see cref="Security"/>.</summary>
+    public int EffectivePort => Port != 0 ? Port : Security == SmtpSecurity.SslOnConnect ? 465 : 25;
+
     public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
 
     public string? UserName { get; set; }

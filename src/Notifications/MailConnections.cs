@@ -113,7 +113,7 @@ public sealed class SmtpMailConnection(SmtpOptions smtp, TimeSpan idleCheck, Tim
     /// </summary>
     private async Task ConnectAsync(SmtpClient connecting, CancellationToken cancellationToken)
     {
-        var port = smtp.Port != 0 ? smtp.Port : smtp.Security == SmtpSecurity.SslOnConnect ? 465 : 25;
+        var port = smtp.EffectivePort;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

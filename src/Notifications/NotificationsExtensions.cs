@@ -30,6 +30,8 @@ public static class NotificationsExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationDispatcher>(sp, NotificationDispatcher.NewOwnerId()));
         services.AddSingleton<NotificationLog>();
 
+        services.AddHealthChecks().AddCheck<DispatchLagHealthCheck>("email dispatch", tags: [HealthTags.Ready]);
+
         services.AddHostedService<NotificationComposerService>();
         services.AddHostedService<NotificationDispatcherService>();
         return builder;

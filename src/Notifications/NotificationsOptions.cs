@@ -55,6 +55,12 @@ public sealed class NotificationsOptions : IValidatableObject
     public TimeSpan OverdueScanInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// <c>/health/ready</c> reports this instance not ready when an email has been due for longer than
+    /// this without being sent: dispatch has stalled (or SMTP refuses everything).
+    /// </summary>
+    public TimeSpan ReadyLagThreshold { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// Off: no background composing, dispatching or scheduled jobs in this instance (tests drive
     /// them by hand; an instance can serve pages only). The outbox still fills and other instances send.
     /// </summary>
@@ -113,6 +119,10 @@ public sealed class NotificationsOptions : IValidatableObject
         if (DigestTimeOfDay < TimeSpan.Zero || DigestTimeOfDay >= TimeSpan.FromDays(1))
         {
             yield return Invalid(nameof(DigestTimeOfDay), $"must be a time of day between 00:00 and 23:59, not {DigestTimeOfDay}");
+        }
+        if (ReadyLagThreshold < TimeSpan.FromSeconds(1))
+        {
+            yield return Invalid(nameof(ReadyLagThreshold), $"must be at least 00:00:01, not {ReadyLagThreshold}");
         }
         if (OverdueScanInterval < TimeSpan.FromSeconds(1))
         {
