@@ -339,7 +339,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             services.GetRequiredService<IDataProtectionProvider>().CreateProtector("statements").Protect("payload");
             return Task.CompletedTask;
         }),
-        new("health check", null, async (services, _) =>
+        new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
     ];
 
