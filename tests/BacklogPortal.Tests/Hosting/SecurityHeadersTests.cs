@@ -21,7 +21,7 @@ public sealed class SecurityHeadersTests(PortalAppFactory factory) : IClassFixtu
         Assert.Contains("base-uri 'self'", csp);
         Assert.Contains("form-action 'self'", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
-        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}';", csp);
+        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9_-]{22}';", csp);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.True(response.Headers.Contains("Permissions-Policy"));
