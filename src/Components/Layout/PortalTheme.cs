@@ -12,6 +12,12 @@ public static class PortalTheme
             Primary = "#1e3a8a",
             Secondary = "#0f766e",
             Tertiary = "#b45309",
+            // Status colours dark enough for white text and for text on the page (WCAG AA, 4.5:1); MudBlazor's
+            // defaults (#ffa800, #00c853, #f44336, #2196f3) fail that with white chips and buttons.
+            Warning = "#b45309",
+            Success = "#15803d",
+            Error = "#b91c1c",
+            Info = "#1d4ed8",
             AppbarBackground = "#1e3a8a",
             Background = "#f6f7fb",
             DrawerBackground = "#ffffff",
@@ -21,6 +27,15 @@ public static class PortalTheme
             Primary = "#8ab4f8",
             Secondary = "#5eead4",
             Tertiary = "#fbbf24",
+            // Light status colours on the dark surface, with dark text on filled chips and buttons.
+            Warning = "#fbbf24",
+            WarningContrastText = "#111827",
+            Success = "#4ade80",
+            SuccessContrastText = "#111827",
+            Error = "#f87171",
+            ErrorContrastText = "#111827",
+            Info = "#93c5fd",
+            InfoContrastText = "#111827",
             AppbarBackground = "#111827",
             Background = "#0b1020",
             Surface = "#151b2e",

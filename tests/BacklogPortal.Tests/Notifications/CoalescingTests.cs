@@ -98,6 +98,11 @@ public sealed class CoalescingTests(NotificationAppFactory factory) : IClassFixt
     [Fact]
     public async Task DailyDigestCustomerHearsNothingUntilTheirDigestTime()
     {
+        // The fake clock starts at the real time and other tests of the class move it: start just after a digest
+        // moment in Berlin, so the hour below never crosses the next one, whatever the time of day of the run.
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var digestTime = factory.NotificationSettings.DigestTimeOfDay;
+        factory.Clock.Advance(BacklogPortal.Notifications.DigestSchedule.Next(factory.Clock.GetUtcNow(), berlin, digestTime) - factory.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
         var customer = await factory.CreateCustomerAsync(lines: 2, timeZone: "Europe/Berlin", preference: NotificationPreference.DailyDigest);
         await factory.ChangeEtaAsync(customer.Lines[0].Id, customer.Lines[0].Eta!.Value.AddDays(6));
 
@@ -108,8 +113,7 @@ public sealed class CoalescingTests(NotificationAppFactory factory) : IClassFixt
 
         await factory.ChangeEtaAsync(customer.Lines[1].Id, null, EtaReasonCode.Production, "Production run moved");
         // Up to the digest moment in Berlin (08:00 by default), one minute short of it: still nothing.
-        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-        var nextDigest = BacklogPortal.Notifications.DigestSchedule.Next(factory.Clock.GetUtcNow(), berlin, factory.NotificationSettings.DigestTimeOfDay);
+        var nextDigest = BacklogPortal.Notifications.DigestSchedule.Next(factory.Clock.GetUtcNow(), berlin, digestTime);
         factory.Clock.Advance(nextDigest - factory.Clock.GetUtcNow() - TimeSpan.FromMinutes(1));
         await factory.ComposeAndDispatchAsync();
         Assert.Empty(await factory.NotificationsForAsync(customer.Id));
