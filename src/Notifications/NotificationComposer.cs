@@ -43,7 +43,7 @@ public sealed class NotificationComposer(
                 .GroupBy(e => e.CustomerId)
                 .Select(g => new { CustomerId = g.Key, Oldest = g.Min(e => e.CreatedAt) })
                 .Join(db.Customers, w => w.CustomerId, c => c.Id,
-                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId))
+                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId, c.DigestHour))
                 .ToListAsync(cancellationToken);
         }
 
@@ -86,9 +86,10 @@ public sealed class NotificationComposer(
             return customer.Oldest + settings.CoalesceWindow;
         }
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
-        return customer.Oldest <= DigestSchedule.Previous(now, zone, settings.DigestTimeOfDay)
+        var timeOfDay = NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay);
+        return customer.Oldest <= DigestSchedule.Previous(now, zone, timeOfDay)
             ? now
-            : DigestSchedule.Next(now, zone, settings.DigestTimeOfDay);
+            : DigestSchedule.Next(now, zone, timeOfDay);
     }
 
     /// <summary>Composes one batch of due customers in one transaction; null when another instance got there first.</summary>
@@ -101,11 +102,7 @@ public sealed class NotificationComposer(
         var customers = await db.Customers.AsNoTracking()
             .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var userEmails = (await db.Users
-                .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.EmailConfirmed && u.Email != null)
-                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email! })
-                .ToListAsync(cancellationToken))
-            .ToLookup(u => u.CustomerId, u => u.Email);
+        var userEmails = await NotificationAudience.AddressesAsync(db, customerIds, cancellationToken);
 
         var entries = await (
                 from e in db.NotificationOutbox
@@ -226,10 +223,10 @@ public sealed class NotificationComposer(
             UnlistedOrders = [.. lines.Select(l => l.OrderNumber).Distinct(StringComparer.Ordinal).Where(o => !listedOrders.Contains(o))],
             PortalUrl = links.Backlog,
             SettingsUrl = links.Settings,
-            NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,
+            NextDigestAt = digest ? DigestSchedule.Next(now, zone, NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay)) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
-        var to = Recipients(customer, userEmails);
+        var to = NotificationAudience.Recipients(customer, userEmails);
         return new Notification
         {
             CustomerId = customer.Id,
@@ -247,16 +244,7 @@ public sealed class NotificationComposer(
         };
     }
 
-    public const string NoRecipientError = "The customer has no notification email and no user with a confirmed email address.";
-
-    /// <summary>
-    /// The customer's notification address when set (a shared mailbox such as purchasing@); otherwise
-    /// every user of the customer with a confirmed address, all on one email.
-    /// </summary>
-    public static string Recipients(Customer customer, IEnumerable<string> userEmails) =>
-        !string.IsNullOrWhiteSpace(customer.NotificationEmail)
-            ? customer.NotificationEmail.Trim()
-            : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+    public const string NoRecipientError = "The customer has no recipient: no ERP notification email, no user receiving notices at a confirmed address, no confirmed further address.";
 
     private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -275,5 +263,5 @@ public sealed class NotificationComposer(
         return marked;
     }
 
-    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
+    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId, int? DigestHour);
 }

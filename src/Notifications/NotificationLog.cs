@@ -114,11 +114,8 @@ public sealed class NotificationLog(
             return RequeueResult.NotFailed;
         }
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == notification.CustomerId, cancellationToken);
-        var userEmails = await db.Users
-            .Where(u => u.CustomerId == customer.Id && u.EmailConfirmed && u.Email != null)
-            .Select(u => u.Email!)
-            .ToListAsync(cancellationToken);
-        var to = NotificationComposer.Recipients(customer, userEmails);
+        var addresses = await NotificationAudience.AddressesAsync(db, [customer.Id], cancellationToken);
+        var to = NotificationAudience.Recipients(customer, addresses[customer.Id]);
         if (to.Length == 0)
         {
             return RequeueResult.NoRecipient;
