@@ -11,5 +11,9 @@ public class ApplicationUser : IdentityUser
 
     public Customer? Customer { get; set; }
 
+    /// <summary>How forms limit a name; the column allows more, so a longer name set by an older rule still loads.</summary>
+    public const int MaxDisplayNameLength = 100;
+
+    /// <summary>The person's name, used to greet them; null when they gave none.</summary>
     public string? DisplayName { get; set; }
 }
