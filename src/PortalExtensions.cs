@@ -14,6 +14,7 @@ using BacklogPortal.Orders;
 using BacklogPortal.Products;
 using BacklogPortal.Settings;
 using BacklogPortal.Staff;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal;
 
@@ -26,6 +27,7 @@ public static class PortalExtensions
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddHosting();
+        builder.AddTelemetry();
         builder.AddData();
         builder.AddEmail();
         builder.AddNotifications();
@@ -74,6 +76,7 @@ public static class PortalExtensions
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
