@@ -25,6 +25,10 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarFeedTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -41,6 +45,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExcludedFromNotifications")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -78,6 +85,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("CustomerId");
 
@@ -137,6 +147,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DigestHour")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -587,6 +600,44 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.ToTable("NotificationOutbox", (string)null);
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConfirmationExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "Email")
+                        .IsUnique();
+
+                    b.ToTable("NotificationRecipients");
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
                 {
                     b.Property<int>("Id")
@@ -992,6 +1043,15 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Navigation("EtaChange");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany("NotificationRecipients")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.Customer", "Customer")
@@ -1132,6 +1192,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BacklogPortal.Domain.Customer", b =>
                 {
+                    b.Navigation("NotificationRecipients");
+
                     b.Navigation("Orders");
                 });
 

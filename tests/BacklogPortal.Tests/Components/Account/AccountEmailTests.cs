@@ -175,6 +175,25 @@ public sealed class AccountEmailTests(PortalAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ANameWithAControlCharacterIsRefusedAndNoAccountIsCreated()
+    {
+        var email = AccountForms.UniqueEmail("nul");
+        var client = factory.CreatePortalClient();
+
+        var response = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Nina\u0001Null",
+            ["Input.Email"] = email,
+            ["Input.Password"] = AccountForms.StrongPassword,
+            ["Input.ConfirmPassword"] = AccountForms.StrongPassword,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Control characters (line breaks, tabs, ...) are not allowed here.", await response.Content.ReadAsStringAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => factory.WithUserAsync(email, (_, user) => Task.FromResult(user.Id)));
+    }
+
+    [Fact]
     public async Task ForgotPasswordSendsAResetLinkThatSetsANewPassword()
     {
         var email = AccountForms.UniqueEmail("forgot");

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BacklogPortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPortalDbContext))]
-    [Migration("20261130061705_OneSendingPathAndAnswerAudit")]
+    [Migration("20261130062452_OneSendingPathAndAnswerAudit")]
     partial class OneSendingPathAndAnswerAudit
     {
         /// <inheritdoc />
@@ -33,6 +33,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("int");
 
+                    b.Property<string>("CalendarFeedTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("nvarchar(max)");
@@ -49,6 +53,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(256)");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ExcludedFromNotifications")
                         .HasColumnType("bit");
 
                     b.Property<bool>("LockoutEnabled")
@@ -86,6 +93,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(256)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique()
+                        .HasFilter("[CalendarFeedTokenHash] IS NOT NULL");
 
                     b.HasIndex("CustomerId");
 
@@ -150,6 +161,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
+
+                    b.Property<int?>("DigestHour")
+                        .HasColumnType("int");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -614,6 +628,47 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.ToTable("NotificationOutbox", (string)null);
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ConfirmationExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .IsUnique()
+                        .HasFilter("[ConfirmationTokenHash] IS NOT NULL");
+
+                    b.HasIndex("CustomerId", "Email")
+                        .IsUnique();
+
+                    b.ToTable("NotificationRecipients");
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
                 {
                     b.Property<int>("Id")
@@ -1032,6 +1087,15 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Navigation("EtaChange");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany("NotificationRecipients")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.Customer", "Customer")
@@ -1172,6 +1236,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
             modelBuilder.Entity("BacklogPortal.Domain.Customer", b =>
                 {
+                    b.Navigation("NotificationRecipients");
+
                     b.Navigation("Orders");
                 });
 
