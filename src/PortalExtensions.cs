@@ -12,6 +12,7 @@ using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
 using BacklogPortal.Staff;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal;
 
@@ -24,6 +25,7 @@ public static class PortalExtensions
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddHosting();
+        builder.AddTelemetry();
         builder.AddData();
         builder.AddEmail();
         builder.AddNotifications();
@@ -70,6 +72,7 @@ public static class PortalExtensions
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();

@@ -346,6 +346,8 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
+        new("telemetry: outbox gauges", typeof(BacklogPortal.Telemetry.OutboxGauges), async (services, _) =>
+            await services.GetRequiredService<BacklogPortal.Telemetry.OutboxGauges>().SampleAsync()),
     ];
 
     [Fact]
