@@ -6,7 +6,7 @@ namespace BacklogPortal.Notifications;
 
 /// <summary>
 /// Who receives a customer's notices and when their digest goes out, exactly as chosen on
-/// <c>/settings/notifications</c> (decision 010): the account's ERP address, every user's own confirmed
+/// <c>/settings/notifications</c> (decision 011): the account's ERP address, every user's own confirmed
 /// address unless they switched it off, and every further address once it was confirmed by its link.
 /// The composer and the staff re-queue both ask here, so a pending address never receives anything.
 /// </summary>

@@ -150,7 +150,7 @@ public sealed class NotificationComposer(
         // another instance composed some of them in the meantime, and this whole batch is undone.
         foreach (var (entryIds, notification) in plans)
         {
-            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+            if (await MarkProcessedAsync(db, [notification.CustomerId!.Value], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
@@ -226,22 +226,8 @@ public sealed class NotificationComposer(
             NextDigestAt = digest ? DigestSchedule.Next(now, zone, NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay)) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
-        var to = NotificationAudience.Recipients(customer, userEmails);
-        return new Notification
-        {
-            CustomerId = customer.Id,
-            Kind = content.Kind,
-            ToAddress = to,
-            Subject = email.Subject.Length > Notification.MaxSubjectLength ? email.Subject[..Notification.MaxSubjectLength] : email.Subject,
-            HtmlBody = email.HtmlBody,
-            TextBody = email.TextBody,
-            CalendarIcs = email.CalendarIcs,
-            CreatedAt = now,
-            NextAttemptAt = now,
-            // Kept, not dropped: staff see that this customer could not be told, fix the address and re-queue.
-            Status = to.Length == 0 ? NotificationStatus.Failed : NotificationStatus.Pending,
-            LastError = to.Length == 0 ? NoRecipientError : null,
-        };
+        return EmailQueue.NewNotification(content.Kind, customer.Id, NotificationAudience.Recipients(customer, userEmails), email.Subject,
+            new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody, CalendarIcs = email.CalendarIcs }, now);
     }
 
     public const string NoRecipientError = "The customer has no recipient: no ERP notification email, no user receiving notices at a confirmed address, no confirmed further address.";

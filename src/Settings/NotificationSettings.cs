@@ -16,7 +16,7 @@ namespace BacklogPortal.Settings;
 /// </summary>
 public sealed class NotificationSettings(
     IDbContextFactory<PortalDbContext> dbFactory,
-    RecipientConfirmationEmail confirmationEmail,
+    EmailQueue emailQueue,
     IOptions<PortalOptions> portal,
     IOptions<NotificationsOptions> notifications,
     TimeProvider clock,
@@ -60,7 +60,7 @@ public sealed class NotificationSettings(
             clock.GetUtcNow());
     }
 
-    /// <summary>Checks the change, then writes it in one transaction and sends the confirmation links of added addresses.</summary>
+    /// <summary>Checks the change, then writes it in one transaction with the confirmation emails of added addresses.</summary>
     public async Task<SettingsSaveResult> SaveAsync(string userId, int customerId, SettingsChange change, CancellationToken cancellationToken = default)
     {
         var current = await LoadAsync(userId, customerId, cancellationToken);
@@ -77,7 +77,7 @@ public sealed class NotificationSettings(
         var now = clock.GetUtcNow();
         var expiresAt = now + NotificationRecipient.ConfirmationLifetime;
 
-        var links = await dbFactory.RunWithRetriesAsync(async () =>
+        var addedCount = await dbFactory.RunWithRetriesAsync(async () =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -99,7 +99,8 @@ public sealed class NotificationSettings(
             {
                 await db.NotificationRecipients.Where(r => r.CustomerId == customerId && removed.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
             }
-            var created = new List<(string Email, string Token)>();
+            await db.SaveChangesAsync(cancellationToken);
+            // The address and its link exist together or not at all: a link never names an address that was not saved.
             foreach (var email in added)
             {
                 var token = SecretToken.New();
@@ -111,24 +112,19 @@ public sealed class NotificationSettings(
                     ConfirmationTokenHash = SecretToken.HashOf(token),
                     ConfirmationExpiresAt = expiresAt,
                 });
-                created.Add((email, token));
+                await emailQueue.AddAsync(db, ConfirmationEmail(customerId, email, current, token, expiresAt), now, cancellationToken);
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return created;
+            return added.Count;
         }, cancellationToken: cancellationToken);
-
-        var sent = 0;
-        foreach (var (email, token) in links)
+        if (addedCount > 0)
         {
-            if (await TrySendConfirmationAsync(email, current.CustomerName, current.OwnAddress, token, expiresAt, cancellationToken))
-            {
-                sent++;
-            }
+            emailQueue.WakeDispatcher();
         }
         logger.LogInformation("Notification settings of customer {CustomerId} saved by user {UserId}: {Added} address(es) added, {Removed} removed",
-            customerId, userId, links.Count, change.RemovedRecipientIds.Count);
-        return SettingsSaveResult.Saved(links.Count, links.Count - sent);
+            customerId, userId, addedCount, change.RemovedRecipientIds.Count);
+        return SettingsSaveResult.Saved(addedCount);
     }
 
     /// <summary>A new link for a pending address (the old one stops working).</summary>
@@ -140,18 +136,31 @@ public sealed class NotificationSettings(
             return false;
         }
         var token = SecretToken.New();
-        var expiresAt = clock.GetUtcNow() + NotificationRecipient.ConfirmationLifetime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var email = await db.NotificationRecipients.Where(r => r.Id == recipientId && r.CustomerId == customerId && r.ConfirmedAt == null)
-            .Select(r => r.Email).SingleOrDefaultAsync(cancellationToken);
-        if (email is null)
-        {
-            return false;
-        }
         var hash = SecretToken.HashOf(token);
-        await db.NotificationRecipients.Where(r => r.Id == recipientId && r.CustomerId == customerId && r.ConfirmedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmationTokenHash, hash).SetProperty(r => r.ConfirmationExpiresAt, expiresAt), cancellationToken);
-        return await TrySendConfirmationAsync(email, current.CustomerName, current.OwnAddress, token, expiresAt, cancellationToken);
+        var now = clock.GetUtcNow();
+        var expiresAt = now + NotificationRecipient.ConfirmationLifetime;
+        var sent = await dbFactory.RunWithRetriesAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var email = await db.NotificationRecipients.Where(r => r.Id == recipientId && r.CustomerId == customerId && r.ConfirmedAt == null)
+                .Select(r => r.Email).SingleOrDefaultAsync(cancellationToken);
+            if (email is null)
+            {
+                return false;
+            }
+            // The new link replaces the old one: only the latest email confirms.
+            await db.NotificationRecipients.Where(r => r.Id == recipientId && r.CustomerId == customerId && r.ConfirmedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmationTokenHash, hash).SetProperty(r => r.ConfirmationExpiresAt, expiresAt), cancellationToken);
+            await emailQueue.AddAsync(db, ConfirmationEmail(customerId, email, current, token, expiresAt), now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken: cancellationToken);
+        if (sent)
+        {
+            emailQueue.WakeDispatcher();
+        }
+        return sent;
     }
 
     /// <summary>Opens a confirmation link: anonymous, the token alone names the address.</summary>
@@ -255,22 +264,9 @@ public sealed class NotificationSettings(
     /// <summary>Stored lower-case, so one mailbox is one row whatever the case it was typed in.</summary>
     private static string Normalize(string address) => address.Trim().ToLowerInvariant();
 
-    private async Task<bool> TrySendConfirmationAsync(string email, string customerName, string addedBy, string token, DateTimeOffset expiresAt,
-        CancellationToken cancellationToken)
-    {
-        var link = $"{portal.Value.PublicBaseUrl.TrimEnd('/')}/settings/notifications/confirm?token={token}";
-        try
-        {
-            await confirmationEmail.SendAsync(email, customerName, addedBy, link, expiresAt);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The address is saved as pending either way; the page offers "send the link again".
-            logger.LogWarning(ex, "The confirmation link for a notification recipient could not be sent");
-            return false;
-        }
-    }
+    private OutgoingEmail ConfirmationEmail(int customerId, string email, NotificationSettingsView current, string token, DateTimeOffset expiresAt) =>
+        RecipientConfirmationEmail.For(customerId, email, current.CustomerName, current.OwnAddress,
+            $"{portal.Value.PublicBaseUrl.TrimEnd('/')}/settings/notifications/confirm?token={token}", expiresAt);
 }
 
 public sealed record NotificationSettingsView(
@@ -299,11 +295,12 @@ public sealed record SettingsChange(
     IReadOnlyList<string> AddedAddresses,
     IReadOnlyCollection<int> RemovedRecipientIds);
 
-public sealed record SettingsSaveResult(bool Ok, string? Problem, int LinksSent, int LinksFailed)
+/// <param name="LinksSent">Confirmation emails queued for added addresses (the dispatcher sends them within seconds).</param>
+public sealed record SettingsSaveResult(bool Ok, string? Problem, int LinksSent)
 {
-    public static SettingsSaveResult Invalid(string problem) => new(false, problem, 0, 0);
+    public static SettingsSaveResult Invalid(string problem) => new(false, problem, 0);
 
-    public static SettingsSaveResult Saved(int links, int failed) => new(true, null, links - failed, failed);
+    public static SettingsSaveResult Saved(int links) => new(true, null, links);
 }
 
 public enum RecipientConfirmationOutcome

@@ -6,7 +6,6 @@ public static class SettingsExtensions
     public static IHostApplicationBuilder AddSettings(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<NotificationSettings>();
-        builder.Services.AddSingleton<RecipientConfirmationEmail>();
         return builder;
     }
 }

@@ -62,6 +62,7 @@ public sealed partial class NotificationSettingsTests(NotificationAppFactory fac
         });
         Assert.True(saved.Ok, saved.Problem);
         Assert.Equal(1, saved.LinksSent);
+        await factory.Dispatcher.DispatchDueAsync();
         var confirmation = Assert.Single(factory.Smtp.MessagesTo(colleague));
         var link = ConfirmationLink(confirmation.TextBody);
 
@@ -95,6 +96,7 @@ public sealed partial class NotificationSettingsTests(NotificationAppFactory fac
         var colleague = $"late-{customer.Id}@customer.example";
         var view = (await factory.Settings().LoadAsync(user.Id, customer.Id))!;
         Assert.True((await factory.Settings().SaveAsync(user.Id, customer.Id, view.Unchanged() with { AddedAddresses = [colleague] })).Ok);
+        await factory.Dispatcher.DispatchDueAsync();
         var link = new Uri(ConfirmationLink(Assert.Single(factory.Smtp.MessagesTo(colleague)).TextBody));
         var token = link.Query[(link.Query.IndexOf('=') + 1)..];
         var tampered = (token[0] == 'A' ? 'B' : 'A') + token[1..];

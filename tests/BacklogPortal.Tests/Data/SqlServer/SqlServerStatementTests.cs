@@ -286,6 +286,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             recorder.Add(new Released(5, "SMTP server unavailable"));
             await recorder.CompleteAsync();
         }),
+        new("email queue: an account email stored for the dispatcher", typeof(EmailQueue), async (services, _) =>
+        {
+            var queue = services.GetRequiredService<EmailQueue>();
+            await queue.EnqueueAsync(new OutgoingEmail(NotificationKind.AccountEmail, null, "someone@example.com", "Confirm", "<p>x</p>", "x"));
+        }),
         new("notifications log: page, counts, one email, re-queue", typeof(NotificationLog), async (services, server) =>
         {
             AnswerLikeAWaitingCustomer(server);
