@@ -137,6 +137,29 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
         notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });
         notification.HasOne<Customer>().WithMany().HasForeignKey(n => n.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        notification.HasOne(n => n.Body).WithOne().HasForeignKey<NotificationBody>(b => b.NotificationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationBodyConfiguration : IEntityTypeConfiguration<NotificationBody>
+{
+    public void Configure(EntityTypeBuilder<NotificationBody> body)
+    {
+        body.ToTable("NotificationBodies");
+        body.HasKey(b => b.NotificationId);
+        body.Property(b => b.NotificationId).ValueGeneratedNever();
+    }
+}
+
+internal sealed class CustomerAnswerConfiguration : IEntityTypeConfiguration<CustomerAnswer>
+{
+    public void Configure(EntityTypeBuilder<CustomerAnswer> answer)
+    {
+        answer.Property(a => a.AnsweredBy).HasMaxLength(CustomerAnswer.MaxAnsweredByLength);
+        // The history drawer: one line's answers in order.
+        answer.HasIndex(a => new { a.OrderLineId, a.AnsweredAt });
+        answer.HasOne<OrderLine>().WithMany().HasForeignKey(a => a.OrderLineId).OnDelete(DeleteBehavior.Cascade);
+        answer.HasOne<Customer>().WithMany().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

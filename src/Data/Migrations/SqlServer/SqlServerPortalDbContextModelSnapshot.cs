@@ -192,6 +192,46 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AnsweredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateOnly?>("AnsweredEta")
+                        .HasColumnType("date");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OrderLineId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrderLineId", "AnsweredAt");
+
+                    b.ToTable("CustomerAnswers");
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.Property<long>("Id")
@@ -461,18 +501,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
-                    b.Property<string>("CalendarIcs")
-                        .HasColumnType("nvarchar(max)");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<int>("CustomerId")
+                    b.Property<int?>("CustomerId")
                         .HasColumnType("int");
-
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("int");
@@ -509,10 +542,6 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
-                    b.Property<string>("TextBody")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
                     b.Property<string>("ToAddress")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -525,6 +554,27 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("NotificationId");
+
+                    b.ToTable("NotificationBodies", (string)null);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
@@ -945,6 +995,21 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BacklogPortal.Domain.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.OrderLine", "OrderLine")
@@ -992,7 +1057,15 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithOne("Body")
+                        .HasForeignKey("BacklogPortal.Domain.NotificationBody", "NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1163,6 +1236,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Navigation("NotificationRecipients");
 
                     b.Navigation("Orders");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.Notification", b =>
+                {
+                    b.Navigation("Body");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>

@@ -181,6 +181,44 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnsweredEta")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderLineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrderLineId", "AnsweredAt");
+
+                    b.ToTable("CustomerAnswers");
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.Property<long>("Id")
@@ -440,18 +478,11 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("CalendarIcs")
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("CustomerId")
+                    b.Property<int?>("CustomerId")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
@@ -488,10 +519,6 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TextBody")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ToAddress")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -504,6 +531,27 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NotificationId");
+
+                    b.ToTable("NotificationBodies", (string)null);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
@@ -906,6 +954,21 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BacklogPortal.Domain.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.OrderLine", "OrderLine")
@@ -953,7 +1016,15 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithOne("Body")
+                        .HasForeignKey("BacklogPortal.Domain.NotificationBody", "NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1124,6 +1195,11 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Navigation("NotificationRecipients");
 
                     b.Navigation("Orders");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.Notification", b =>
+                {
+                    b.Navigation("Body");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
