@@ -7,6 +7,7 @@ using BacklogPortal.EtaChanges;
 using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
 using BacklogPortal.Integration;
+using BacklogPortal.Localization;
 using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
@@ -24,6 +25,7 @@ public static class PortalExtensions
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddHosting();
+        builder.AddPortalLocalization();
         builder.AddData();
         builder.AddEmail();
         builder.AddNotifications();
@@ -62,6 +64,8 @@ public static class PortalExtensions
         // redirect) carry them too; ASP.NET Core would otherwise put both first in the pipeline.
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: a signed-in customer's pages (and the circuit the Blazor hub starts) take their account's language.
+        app.UsePortalLocalization();
 
         app.UseRateLimiter();
         app.UseCircuitLimits();
