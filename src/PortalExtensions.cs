@@ -1,4 +1,5 @@
 using BacklogPortal.Backlog;
+using BacklogPortal.Calendar;
 using BacklogPortal.Components;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
@@ -12,7 +13,9 @@ using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
+using BacklogPortal.Settings;
 using BacklogPortal.Staff;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal;
 
@@ -25,6 +28,7 @@ public static class PortalExtensions
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddHosting();
+        builder.AddTelemetry();
         builder.AddPortalLocalization();
         builder.AddData();
         builder.AddEmail();
@@ -38,6 +42,8 @@ public static class PortalExtensions
         builder.AddProducts();
         builder.AddIntegration();
         builder.AddImport();
+        builder.AddSettings();
+        builder.AddCalendar();
         return builder;
     }
 
@@ -74,9 +80,11 @@ public static class PortalExtensions
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
+        app.MapCalendar();
         return app;
     }
 }

@@ -11,5 +11,15 @@ public class ApplicationUser : IdentityUser
 
     public Customer? Customer { get; set; }
 
+    /// <summary>How forms limit a name; the column allows more, so a longer name set by an older rule still loads.</summary>
+    public const int MaxDisplayNameLength = 100;
+
+    /// <summary>The person's name, used to greet them; null when they gave none.</summary>
     public string? DisplayName { get; set; }
+
+    /// <summary>The user switched their own address off on the settings page: their customer's notices do not go to it.</summary>
+    public bool ExcludedFromNotifications { get; set; }
+
+    /// <summary>SHA-256 (hex) of the secret in the user's personal calendar feed URL; null: no feed.</summary>
+    public string? CalendarFeedTokenHash { get; set; }
 }

@@ -20,6 +20,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<EtaChange> EtaChanges => Set<EtaChange>();
     public DbSet<NotificationOutboxEntry> NotificationOutbox => Set<NotificationOutboxEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationBody> NotificationBodies => Set<NotificationBody>();
+    public DbSet<CustomerAnswer> CustomerAnswers => Set<CustomerAnswer>();
+    public DbSet<NotificationRecipient> NotificationRecipients => Set<NotificationRecipient>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<LineShipment> LineShipments => Set<LineShipment>();
     public DbSet<LineCancellation> LineCancellations => Set<LineCancellation>();

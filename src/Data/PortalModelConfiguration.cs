@@ -10,6 +10,9 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
     {
         user.Property(u => u.DisplayName).HasMaxLength(200);
         user.HasOne(u => u.Customer).WithMany().HasForeignKey(u => u.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        user.Property(u => u.CalendarFeedTokenHash).HasMaxLength(64);
+        // The feed looks a user up by the hash of the token in its URL.
+        user.HasIndex(u => u.CalendarFeedTokenHash).IsUnique();
     }
 }
 
@@ -23,6 +26,18 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         customer.Property(c => c.NotificationEmail).HasMaxLength(256);
         customer.Property(c => c.Culture).HasMaxLength(20);
         customer.Property(c => c.TimeZoneId).HasMaxLength(64);
+    }
+}
+
+internal sealed class NotificationRecipientConfiguration : IEntityTypeConfiguration<NotificationRecipient>
+{
+    public void Configure(EntityTypeBuilder<NotificationRecipient> recipient)
+    {
+        recipient.Property(r => r.Email).HasMaxLength(NotificationRecipient.MaxEmailLength);
+        recipient.Property(r => r.ConfirmationTokenHash).HasMaxLength(64);
+        recipient.HasOne<Customer>().WithMany(c => c.NotificationRecipients).HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        recipient.HasIndex(r => new { r.CustomerId, r.Email }).IsUnique();
+        recipient.HasIndex(r => r.ConfirmationTokenHash).IsUnique();
     }
 }
 
@@ -122,6 +137,29 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
         notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });
         notification.HasOne<Customer>().WithMany().HasForeignKey(n => n.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        notification.HasOne(n => n.Body).WithOne().HasForeignKey<NotificationBody>(b => b.NotificationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationBodyConfiguration : IEntityTypeConfiguration<NotificationBody>
+{
+    public void Configure(EntityTypeBuilder<NotificationBody> body)
+    {
+        body.ToTable("NotificationBodies");
+        body.HasKey(b => b.NotificationId);
+        body.Property(b => b.NotificationId).ValueGeneratedNever();
+    }
+}
+
+internal sealed class CustomerAnswerConfiguration : IEntityTypeConfiguration<CustomerAnswer>
+{
+    public void Configure(EntityTypeBuilder<CustomerAnswer> answer)
+    {
+        answer.Property(a => a.AnsweredBy).HasMaxLength(CustomerAnswer.MaxAnsweredByLength);
+        // The history drawer: one line's answers in order.
+        answer.HasIndex(a => new { a.OrderLineId, a.AnsweredAt });
+        answer.HasOne<OrderLine>().WithMany().HasForeignKey(a => a.OrderLineId).OnDelete(DeleteBehavior.Cascade);
+        answer.HasOne<Customer>().WithMany().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -10,10 +10,17 @@ public class Customer
 
     public required string Name { get; set; }
 
-    /// <summary>Where delay notices go; falls back to the users' own addresses when empty.</summary>
+    /// <summary>
+    /// The account's address on file in the ERP (set through the API, read-only in the portal). It receives the
+    /// notices beside the users' own addresses and the confirmed <see cref="NotificationRecipients"/>
+    /// (docs/decisions/011-notification-recipients.md).
+    /// </summary>
     public string? NotificationEmail { get; set; }
 
     public NotificationPreference NotificationPreference { get; set; } = NotificationPreference.Immediate;
+
+    /// <summary>The local hour (0–23, in <see cref="TimeZoneId"/>) of the daily digest; null: <c>Notifications:DigestTimeOfDay</c>.</summary>
+    public int? DigestHour { get; set; }
 
     /// <summary>BCP 47 culture used for dates and texts in emails, e.g. "en-US" or "de-DE".</summary>
     public string Culture { get; set; } = "en-US";
@@ -22,6 +29,8 @@ public class Customer
     public string TimeZoneId { get; set; } = "UTC";
 
     public List<Order> Orders { get; set; } = [];
+
+    public List<NotificationRecipient> NotificationRecipients { get; set; } = [];
 }
 
 public enum NotificationPreference

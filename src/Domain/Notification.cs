@@ -1,9 +1,11 @@
 namespace BacklogPortal.Domain;
 
 /// <summary>
-/// One email to one customer, composed from one or more outbox entries. Its content is rendered
-/// once and stored, so a retry or a resend after a crash sends the very same message (same
-/// Message-ID), and staff see exactly what the customer got.
+/// One email the portal sends: to a customer (composed from one or more outbox entries, or the
+/// confirmation of an answer) or to one person about their account (confirm address, reset password,
+/// invitation). Its content is rendered once and stored in <see cref="NotificationBody"/>, so a retry or
+/// a resend after a crash sends the very same message (same Message-ID). The dispatcher claims and
+/// records this narrow row only; the body is written once and read once per attempt.
 /// </summary>
 public class Notification
 {
@@ -20,7 +22,8 @@ public class Notification
 
     public long Id { get; set; }
 
-    public int CustomerId { get; set; }
+    /// <summary>The customer the email is about; null for an account email to a person without one (staff, a new registration).</summary>
+    public int? CustomerId { get; set; }
 
     public NotificationKind Kind { get; set; }
 
@@ -28,12 +31,8 @@ public class Notification
 
     public required string Subject { get; set; }
 
-    public required string HtmlBody { get; set; }
-
-    public required string TextBody { get; set; }
-
-    /// <summary>The .ics attachment (RFC 5545) with the new dates, when any line has one; part of every attempt.</summary>
-    public string? CalendarIcs { get; set; }
+    /// <summary>Written with the notification, never updated; null only on a row read without it.</summary>
+    public NotificationBody? Body { get; set; }
 
     public NotificationStatus Status { get; set; } = NotificationStatus.Pending;
 
@@ -59,10 +58,32 @@ public class Notification
     public string? MessageId { get; set; }
 }
 
+/// <summary>The rendered content of a <see cref="Notification"/>, in a table of its own (written once, see there).</summary>
+public class NotificationBody
+{
+    public long NotificationId { get; set; }
+
+    public required string HtmlBody { get; set; }
+
+    public required string TextBody { get; set; }
+
+    /// <summary>The .ics attachment (RFC 5545) with the new dates, when any line has one; part of every attempt.</summary>
+    public string? CalendarIcs { get; set; }
+}
+
 public enum NotificationStatus
 {
     Pending = 0,
     Retrying = 1,
     Sent = 2,
     Failed = 3,
+}
+
+public static class NotificationRules
+{
+    /// <summary>
+    /// Account emails carry a link token (confirm an address, set a password) that works for whoever
+    /// holds it: staff see who got one, when and with what outcome, never the body.
+    /// </summary>
+    public static bool BodyVisibleToStaff(NotificationKind kind) => kind != NotificationKind.AccountEmail;
 }

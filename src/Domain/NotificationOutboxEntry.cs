@@ -45,4 +45,10 @@ public enum NotificationKind
 
     /// <summary>A notification only: the once-a-day email for customers who chose the digest.</summary>
     DailyDigest = 2,
+
+    /// <summary>A notification only: an email about a person's account (confirm address, reset password, invitation, ...); carries a link token.</summary>
+    AccountEmail = 3,
+
+    /// <summary>A notification only: confirms to the customer the answer they gave to a delay (accept or cancel).</summary>
+    AnswerConfirmation = 4,
 }

@@ -21,7 +21,7 @@ public sealed class DeliverableEmailAttribute : ValidationAttribute
     public static bool IsDeliverable(string text)
     {
         var trimmed = text.Trim();
-        if (trimmed.Length == 0 || trimmed.Length > 254 || trimmed.Any(char.IsControl))
+        if (trimmed.Length == 0 || trimmed.Length > 254 || BacklogPortal.Domain.PlainText.HasControlCharacter(trimmed))
         {
             return false;
         }

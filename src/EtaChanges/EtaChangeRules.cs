@@ -46,7 +46,11 @@ public static class EtaChangeRules
         }
 
         var text = request.ReasonText?.Trim();
-        if (text?.Length > MaxReasonTextLength)
+        if (PlainText.FirstControlCharacter(text) is { } control)
+        {
+            errors.Add(new(nameof(request.ReasonText), $"The reason text contains a control character (U+{(int)control:X4}); {PlainText.ControlCharacterMessage}"));
+        }
+        else if (text?.Length > MaxReasonTextLength)
         {
             errors.Add(new(nameof(request.ReasonText), $"The reason text has {text.Length} characters; at most {MaxReasonTextLength} are allowed."));
         }

@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
+using BacklogPortal.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -75,12 +76,29 @@ public sealed class EtaChangeService(
         return new EtaChangeImpact(lineCount, customers, laterCount, lineCount - laterCount, decisions, ids);
     }
 
-    public Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
+    public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
     {
+        using var activity = Traced(request.Source, request.Target.GetType().Name);
         // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context
         // (Data/UnitsOfWork); a commit that landed although its answer was lost is recognised by the batch's audit rows.
         var batchId = Guid.NewGuid();
-        return dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+        var result = await dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+        return Counted(activity, request.Source, result);
+    }
+
+    /// <summary>One span per change, tagged with its source and the kind of target it changed.</summary>
+    private static System.Diagnostics.Activity? Traced(ChangeSource source, string target) =>
+        PortalMetrics.Activities.StartActivity("EtaChange")?.SetTag("portal.eta_change.source", source.ToString().ToLowerInvariant())
+            .SetTag("portal.eta_change.target", target);
+
+    private static EtaChangeResult Counted(System.Diagnostics.Activity? activity, ChangeSource source, EtaChangeResult result)
+    {
+        activity?.SetTag("portal.eta_change.outcome", result.Outcome.ToString()).SetTag("portal.eta_change.lines", result.LinesChanged);
+        if (result.Outcome == EtaChangeOutcome.Changed)
+        {
+            PortalMetrics.EtaChanged(source, result.LinesChanged);
+        }
+        return result;
     }
 
     private async Task<EtaChangeResult> ChangeOnceAsync(EtaChangeRequest request, Guid batchId, CancellationToken cancellationToken)
@@ -133,9 +151,13 @@ public sealed class EtaChangeService(
         {
             throw new InvalidOperationException("ChangeWithinAsync runs inside the caller's transaction; begin one first.");
         }
+        using var activity = Traced(request.Source, request.Target.GetType().Name);
         var now = clock.GetUtcNow();
         var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
-        return errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, Guid.NewGuid(), cancellationToken);
+        var result = errors.Count > 0 ? EtaChangeResult.InvalidBecause(errors) : await ApplyAsync(db, request, now, Guid.NewGuid(), cancellationToken);
+        // Counted when written: the caller's commit follows at once, and a rolled-back upsert is rare enough that
+        // the counter (a rate for dashboards, not the audit trail) may include it.
+        return Counted(activity, request.Source, result);
     }
 
     /// <summary>
@@ -172,12 +194,14 @@ public sealed class EtaChangeService(
     /// batch id: each item runs the same claim, audit and update statements as a single change, and
     /// the outbox rows of all of them are written at the end. Either every item applies or none does.
     /// </summary>
-    public Task<EtaChangeResult> ChangeBatchAsync(
+    public async Task<EtaChangeResult> ChangeBatchAsync(
         EtaChangeBatch batch, IProgress<int>? itemsDone = null, CancellationToken cancellationToken = default)
     {
+        using var activity = Traced(batch.Source, nameof(EtaChangeBatch));
         // As ChangeAsync: a transient SQL Server fault runs the whole batch again (Data/UnitsOfWork).
         var batchId = Guid.NewGuid();
-        return dbFactory.RunWithRetriesAsync(() => ChangeBatchOnceAsync(batch, batchId, itemsDone, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+        var result = await dbFactory.RunWithRetriesAsync(() => ChangeBatchOnceAsync(batch, batchId, itemsDone, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
+        return Counted(activity, batch.Source, result);
     }
 
     private async Task<EtaChangeResult> ChangeBatchOnceAsync(

@@ -257,7 +257,11 @@ public sealed class LineFulfilmentService(
 
     private static void CheckText(string? text, int maxLength, string field, string label, List<FulfilmentError> errors)
     {
-        if (text?.Trim().Length > maxLength)
+        if (PlainText.HasControlCharacter(text))
+        {
+            errors.Add(new(field, $"The {label} contains a control character. {PlainText.ControlCharacterMessage}"));
+        }
+        else if (text?.Trim().Length > maxLength)
         {
             errors.Add(new(field, $"The {label} has {text.Trim().Length} characters; at most {maxLength} are allowed."));
         }

@@ -135,7 +135,7 @@ public static class EtaImportFile
             for (var i = 0; i < Columns.Count; i++)
             {
                 var value = reader.GetString(columnIndex[i]) ?? "";
-                if (FirstControlCharacter(value) is { } control)
+                if (PlainText.FirstControlCharacter(value) is { } control)
                 {
                     problems.Add(row, Columns[i], Shown(value), $"The value contains a control character (U+{(int)control:X4}); remove it.");
                 }
@@ -332,17 +332,6 @@ public static class EtaImportFile
         return header.Count(c => c == ';') > header.Count(c => c == ',') ? ';' : ',';
     }
 
-    private static char? FirstControlCharacter(string value)
-    {
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                return c;
-            }
-        }
-        return null;
-    }
 
     private static string MalformedReason(CsvMalformedReason reason) => reason switch
     {

@@ -1,3 +1,4 @@
+using BacklogPortal.Domain;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Json;
@@ -38,9 +39,9 @@ public sealed class FieldErrors
             return null;
         }
         var trimmed = value.Trim();
-        if (trimmed.Any(char.IsControl))
+        if (PlainText.HasControlCharacter(trimmed))
         {
-            Add(field, "Control characters (line breaks, tabs, ...) are not allowed here.");
+            Add(field, PlainText.ControlCharacterMessage);
         }
         else if (trimmed.Length > maxLength)
         {

@@ -10,7 +10,7 @@ public static class LocalizationExtensions
     public static readonly IReadOnlyList<string> Languages = ["en", "de"];
 
     /// <summary>
-    /// Strings from resource files (<c>IStringLocalizer&lt;XyzTexts&gt;</c>, docs/decisions/010-portal-language.md) and
+    /// Strings from resource files (<c>IStringLocalizer&lt;XyzTexts&gt;</c>, docs/decisions/012-portal-language.md) and
     /// a request culture per request: the signed-in customer's <c>Customer.Culture</c>, English for staff, the
     /// browser's Accept-Language for visitors who are not signed in, en-US otherwise. An interactive page keeps
     /// the culture of the request that opened its circuit.

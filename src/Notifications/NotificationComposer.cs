@@ -43,7 +43,7 @@ public sealed class NotificationComposer(
                 .GroupBy(e => e.CustomerId)
                 .Select(g => new { CustomerId = g.Key, Oldest = g.Min(e => e.CreatedAt) })
                 .Join(db.Customers, w => w.CustomerId, c => c.Id,
-                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId))
+                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId, c.DigestHour))
                 .ToListAsync(cancellationToken);
         }
 
@@ -86,9 +86,10 @@ public sealed class NotificationComposer(
             return customer.Oldest + settings.CoalesceWindow;
         }
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
-        return customer.Oldest <= DigestSchedule.Previous(now, zone, settings.DigestTimeOfDay)
+        var timeOfDay = NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay);
+        return customer.Oldest <= DigestSchedule.Previous(now, zone, timeOfDay)
             ? now
-            : DigestSchedule.Next(now, zone, settings.DigestTimeOfDay);
+            : DigestSchedule.Next(now, zone, timeOfDay);
     }
 
     /// <summary>Composes one batch of due customers in one transaction; null when another instance got there first.</summary>
@@ -101,11 +102,7 @@ public sealed class NotificationComposer(
         var customers = await db.Customers.AsNoTracking()
             .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var userEmails = (await db.Users
-                .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.EmailConfirmed && u.Email != null)
-                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email! })
-                .ToListAsync(cancellationToken))
-            .ToLookup(u => u.CustomerId, u => u.Email);
+        var userEmails = await NotificationAudience.AddressesAsync(db, customerIds, cancellationToken);
 
         var entries = await (
                 from e in db.NotificationOutbox
@@ -153,7 +150,7 @@ public sealed class NotificationComposer(
         // another instance composed some of them in the meantime, and this whole batch is undone.
         foreach (var (entryIds, notification) in plans)
         {
-            if (await MarkProcessedAsync(db, [notification.CustomerId], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
+            if (await MarkProcessedAsync(db, [notification.CustomerId!.Value], entryIds, notification.Id, now, cancellationToken) != entryIds.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 logger.LogInformation("Outbox entries of customer {CustomerId} were composed by another instance; batch retried", notification.CustomerId);
@@ -226,37 +223,14 @@ public sealed class NotificationComposer(
             UnlistedOrders = [.. lines.Select(l => l.OrderNumber).Distinct(StringComparer.Ordinal).Where(o => !listedOrders.Contains(o))],
             PortalUrl = links.Backlog,
             SettingsUrl = links.Settings,
-            NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,
+            NextDigestAt = digest ? DigestSchedule.Next(now, zone, NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay)) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
-        var to = Recipients(customer, userEmails);
-        return new Notification
-        {
-            CustomerId = customer.Id,
-            Kind = content.Kind,
-            ToAddress = to,
-            Subject = email.Subject.Length > Notification.MaxSubjectLength ? email.Subject[..Notification.MaxSubjectLength] : email.Subject,
-            HtmlBody = email.HtmlBody,
-            TextBody = email.TextBody,
-            CalendarIcs = email.CalendarIcs,
-            CreatedAt = now,
-            NextAttemptAt = now,
-            // Kept, not dropped: staff see that this customer could not be told, fix the address and re-queue.
-            Status = to.Length == 0 ? NotificationStatus.Failed : NotificationStatus.Pending,
-            LastError = to.Length == 0 ? NoRecipientError : null,
-        };
+        return EmailQueue.NewNotification(content.Kind, customer.Id, NotificationAudience.Recipients(customer, userEmails), email.Subject,
+            new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody, CalendarIcs = email.CalendarIcs }, now);
     }
 
-    public const string NoRecipientError = "The customer has no notification email and no user with a confirmed email address.";
-
-    /// <summary>
-    /// The customer's notification address when set (a shared mailbox such as purchasing@); otherwise
-    /// every user of the customer with a confirmed address, all on one email.
-    /// </summary>
-    public static string Recipients(Customer customer, IEnumerable<string> userEmails) =>
-        !string.IsNullOrWhiteSpace(customer.NotificationEmail)
-            ? customer.NotificationEmail.Trim()
-            : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+    public const string NoRecipientError = "The customer has no recipient: no ERP notification email, no user receiving notices at a confirmed address, no confirmed further address.";
 
     private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -275,5 +249,5 @@ public sealed class NotificationComposer(
         return marked;
     }
 
-    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
+    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId, int? DigestHour);
 }

@@ -58,7 +58,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         OwnerId = ownerId;
-        connections = [.. Enumerable.Range(0, settings.SmtpConnections).Select(_ => connectionFactory.Create())];
+        connections = [.. Enumerable.Range(0, settings.SmtpConnections).Select(_ => connectionFactory.Create(settings.SmtpIdleCheck))];
         // An email is only started while its claim has time left for a whole SMTP exchange; a
         // slower one is given back, so a taken-over claim is never sent twice at the same time.
         leaseMargin = connectionFactory.UsesSmtp
@@ -132,6 +132,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         }
         // Not cancelled from here on: rows claimed must reach the caller, which gives them back.
         var claimed = db.Notifications.AsNoTracking()
+            .Include(n => n.Body)
             .Where(n => n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
             .OrderBy(n => n.NextAttemptAt).ThenBy(n => n.Id)
             .ToList();
@@ -220,7 +221,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             {
                 try
                 {
-                    return new Prepared(notification, NotificationMessage.Build(notification, from, links));
+                    return new Prepared(notification, NotificationMessage.Build(
+                        notification, notification.Body ?? throw new InvalidOperationException("The email's content is missing."), from, links));
                 }
                 catch (Exception exception)
                 {

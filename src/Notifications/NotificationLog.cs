@@ -9,9 +9,9 @@ public sealed record NotificationLogQuery(int Page, int PageSize, NotificationSt
 public sealed record NotificationLogEntry(
     long Id,
     DateTimeOffset CreatedAt,
-    int CustomerId,
-    string CustomerNumber,
-    string CustomerName,
+    int? CustomerId,
+    string? CustomerNumber,
+    string? CustomerName,
     NotificationKind Kind,
     string ToAddress,
     string Subject,
@@ -24,18 +24,25 @@ public sealed record NotificationLogEntry(
 
 public sealed record NotificationLogPage(IReadOnlyList<NotificationLogEntry> Items, int TotalCount);
 
-/// <summary>One stored email in full, as the customer got (or will get) it.</summary>
+/// <summary>
+/// One stored email in full, as the customer got (or will get) it; without its body (null) when the body
+/// carries a link token that staff must not hold (<see cref="NotificationRules.BodyVisibleToStaff"/>).
+/// </summary>
 public sealed record NotificationDetail(
     long Id,
-    string CustomerName,
+    NotificationKind Kind,
+    string? CustomerName,
     string ToAddress,
     string Subject,
     string? MessageId,
     NotificationStatus Status,
-    string HtmlBody,
-    string TextBody,
+    string? HtmlBody,
+    string? TextBody,
     string? CalendarIcs,
-    string? LastError);
+    string? LastError)
+{
+    public bool BodyHidden => !NotificationRules.BodyVisibleToStaff(Kind);
+}
 
 public enum RequeueResult
 {
@@ -60,11 +67,16 @@ public sealed class NotificationLog(
         {
             notifications = notifications.Where(n => n.Status == status);
         }
-        var rows = notifications.Join(db.Customers, n => n.CustomerId, c => c.Id, (n, c) => new { n, c });
+        // Account emails to staff or new registrations have no customer.
+        var rows = from n in notifications
+                   join c in db.Customers on n.CustomerId equals (int?)c.Id into customers
+                   from c in customers.DefaultIfEmpty()
+                   select new { n, c };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim();
-            rows = rows.Where(r => r.n.ToAddress.Contains(term) || r.n.Subject.Contains(term) || r.c.Name.Contains(term) || r.c.Number.Contains(term));
+            rows = rows.Where(r => r.n.ToAddress.Contains(term) || r.n.Subject.Contains(term)
+                || (r.c != null && (r.c.Name.Contains(term) || r.c.Number.Contains(term))));
         }
         var total = await rows.CountAsync(cancellationToken);
         // Newest first; ids grow with creation time and sort on the primary key.
@@ -72,7 +84,8 @@ public sealed class NotificationLog(
             .OrderByDescending(r => r.n.Id)
             .Skip(query.Page * query.PageSize)
             .Take(query.PageSize)
-            .Select(r => new NotificationLogEntry(r.n.Id, r.n.CreatedAt, r.c.Id, r.c.Number, r.c.Name, r.n.Kind, r.n.ToAddress, r.n.Subject,
+            .Select(r => new NotificationLogEntry(r.n.Id, r.n.CreatedAt, r.n.CustomerId,
+                r.c == null ? null : r.c.Number, r.c == null ? null : r.c.Name, r.n.Kind, r.n.ToAddress, r.n.Subject,
                 r.n.Status, r.n.Attempts, r.n.LastError, r.n.SentAt, r.n.NextAttemptAt, r.n.LastAttemptAt))
             .ToListAsync(cancellationToken);
         return new NotificationLogPage(items, total);
@@ -88,22 +101,35 @@ public sealed class NotificationLog(
     public async Task<NotificationDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Notifications
-            .Where(n => n.Id == id)
-            .Join(db.Customers, n => n.CustomerId, c => c.Id, (n, c) => new NotificationDetail(
-                n.Id, c.Name, n.ToAddress, n.Subject, n.MessageId, n.Status, n.HtmlBody, n.TextBody, n.CalendarIcs, n.LastError))
+        var found = await (
+                from n in db.Notifications
+                where n.Id == id
+                join c in db.Customers on n.CustomerId equals (int?)c.Id into customers
+                from c in customers.DefaultIfEmpty()
+                select new { n.Id, n.Kind, CustomerName = c == null ? null : c.Name, n.ToAddress, n.Subject, n.MessageId, n.Status, n.LastError })
             .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+        // A body with a link token is never even read for staff.
+        var body = NotificationRules.BodyVisibleToStaff(found.Kind)
+            ? await db.NotificationBodies.AsNoTracking().SingleOrDefaultAsync(b => b.NotificationId == id, cancellationToken)
+            : null;
+        return new NotificationDetail(found.Id, found.Kind, found.CustomerName, found.ToAddress, found.Subject, found.MessageId, found.Status,
+            body?.HtmlBody, body?.TextBody, body?.CalendarIcs, found.LastError);
     }
 
     /// <summary>
-    /// Sends a failed email again, now. The recipients are looked up afresh (staff usually re-queue
-    /// after correcting an address); the content and the Message-ID stay as they were.
+    /// Sends a failed email again, now. A customer's recipients are looked up afresh (staff usually
+    /// re-queue after correcting an address); an account email keeps its one recipient; the content
+    /// and the Message-ID stay as they were.
     /// </summary>
     public async Task<RequeueResult> RequeueAsync(long id, string requeuedBy, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var notification = await db.Notifications.AsNoTracking().Where(n => n.Id == id)
-            .Select(n => new { n.Status, n.CustomerId })
+            .Select(n => new { n.Status, n.CustomerId, n.Kind, n.ToAddress })
             .SingleOrDefaultAsync(cancellationToken);
         if (notification is null)
         {
@@ -113,12 +139,9 @@ public sealed class NotificationLog(
         {
             return RequeueResult.NotFailed;
         }
-        var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == notification.CustomerId, cancellationToken);
-        var userEmails = await db.Users
-            .Where(u => u.CustomerId == customer.Id && u.EmailConfirmed && u.Email != null)
-            .Select(u => u.Email!)
-            .ToListAsync(cancellationToken);
-        var to = NotificationComposer.Recipients(customer, userEmails);
+        var to = notification.CustomerId is { } customerId && notification.Kind != NotificationKind.AccountEmail
+            ? await CustomerRecipientsAsync(db, customerId, cancellationToken)
+            : notification.ToAddress;
         if (to.Length == 0)
         {
             return RequeueResult.NoRecipient;
@@ -140,5 +163,12 @@ public sealed class NotificationLog(
         logger.LogInformation("Notification {Id} re-queued by {User} to {To}", id, requeuedBy, to);
         dispatchSignal.Notify();
         return RequeueResult.Requeued;
+    }
+
+    private static async Task<string> CustomerRecipientsAsync(PortalDbContext db, int customerId, CancellationToken cancellationToken)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, cancellationToken);
+        var addresses = await NotificationAudience.AddressesAsync(db, [customer.Id], cancellationToken);
+        return NotificationAudience.Recipients(customer, addresses[customer.Id]);
     }
 }

@@ -11,7 +11,8 @@ namespace BacklogPortal.Notifications;
 /// </summary>
 public static class NotificationMessage
 {
-    public static MimeMessage Build(Notification notification, MailboxAddress from, PortalLinks links)
+    /// <param name="body">The notification's <see cref="NotificationBody"/>, read beside the narrow row.</param>
+    public static MimeMessage Build(Notification notification, NotificationBody body, MailboxAddress from, PortalLinks links)
     {
         var message = new MimeMessage();
         message.From.Add(from);
@@ -23,17 +24,17 @@ public static class NotificationMessage
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-BacklogPortal-Notification", notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var body = new BodyBuilder { TextBody = notification.TextBody, HtmlBody = notification.HtmlBody };
-        if (notification.CalendarIcs is { } ics)
+        var parts = new BodyBuilder { TextBody = body.TextBody, HtmlBody = body.HtmlBody };
+        if (body.CalendarIcs is { } ics)
         {
             var calendar = new ContentType("text", "calendar") { Charset = "utf-8" };
             calendar.Parameters.Add("method", "PUBLISH");
-            body.Attachments.Add("delivery-dates.ics", Encoding.UTF8.GetBytes(ics), calendar);
+            parts.Attachments.Add("delivery-dates.ics", Encoding.UTF8.GetBytes(ics), calendar);
         }
-        message.Body = body.ToMessageBody();
+        message.Body = parts.ToMessageBody();
         // Declares the transfer encoding of every part (8bit where the text allows it), so the
-        // message is valid as a file in the pickup folder too; MailKit re-encodes to 7bit for a
-        // server without 8BITMIME.
+        // message is valid as a file in the pickup folder too; the SMTP client re-encodes to 7bit for
+        // a server without 8BITMIME.
         message.Prepare(EncodingConstraint.EightBit, maxLineLength: 998);
         return message;
     }

@@ -26,7 +26,7 @@ public static class NotificationsExtensions
         services.AddSingleton<NotificationEmailRenderer>();
         services.AddSingleton<NotificationComposer>();
         services.AddSingleton<OverdueReminders>();
-        services.AddSingleton<MailConnectionFactory>();
+        services.AddSingleton<EmailQueue>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationDispatcher>(sp, NotificationDispatcher.NewOwnerId()));
         services.AddSingleton<NotificationLog>();
 

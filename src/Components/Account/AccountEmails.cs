@@ -72,7 +72,7 @@ internal sealed class AccountEmails(
     {
         var token = await userManager.GeneratePasswordResetTokenAsync(user);
         var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
-        await emailSender.SendInvitationLinkAsync(email, invitedAs, HtmlEncoder.Default.Encode(link));
+        await emailSender.SendInvitationLinkAsync(user, email, invitedAs, HtmlEncoder.Default.Encode(link));
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<(CreatedApiKey? Created, string? Error)> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
         var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length == 0 || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length == 0 || trimmed.Length > MaxNameLength || PlainText.HasControlCharacter(trimmed))
         {
             return (null, $"Give the client a name of 1 to {MaxNameLength} characters.");
         }

@@ -69,8 +69,6 @@ public abstract class EmailTexts
 
     public abstract string NotificationSettings { get; }
 
-    public abstract string CalendarSummary(EmailLine line);
-
     public string Subject(EmailContent content)
     {
         var orders = content.Orders.Select(o => o.OrderNumber).Concat(content.UnlistedOrders).ToList();
@@ -191,8 +189,6 @@ public abstract class EmailTexts
 
         public override string NotificationSettings => "Notification settings";
 
-        public override string CalendarSummary(EmailLine line) => $"Expected delivery: {line.ProductName} ({line.OrderNumber})";
-
         protected override string ChangedSubject(int orderCount, int lineCount, string orders) =>
             (orderCount, lineCount) switch
             {
@@ -301,8 +297,6 @@ public abstract class EmailTexts
         public override string SettingsHint => "Sie erhalten diese E-Mails zu Ihren offenen Bestellungen. Sie können zwischen sofortigen E-Mails, einer täglichen Übersicht und nur entscheidungsrelevanten Mitteilungen wählen.";
 
         public override string NotificationSettings => "Benachrichtigungseinstellungen";
-
-        public override string CalendarSummary(EmailLine line) => $"Voraussichtliche Lieferung: {line.ProductName} ({line.OrderNumber})";
 
         protected override string ChangedSubject(int orderCount, int lineCount, string orders) =>
             (orderCount, lineCount) switch

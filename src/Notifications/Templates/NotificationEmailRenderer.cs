@@ -42,7 +42,7 @@ public sealed class NotificationEmailRenderer : IAsyncDisposable
             subject,
             "<!DOCTYPE html>\n" + html,
             PlainTextEmail.Write(content, texts),
-            CalendarFile.Write(content, texts, messageIdHost));
+            CalendarFile.Write(content, messageIdHost));
     }
 
     public async ValueTask DisposeAsync()

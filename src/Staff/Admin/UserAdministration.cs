@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
+using BacklogPortal.Email;
 using BacklogPortal.Domain;
 using BacklogPortal.Staff.Access;
 using Microsoft.AspNetCore.Authorization;
@@ -272,9 +273,18 @@ public sealed class UserAdministration(
     private async Task<AdminResult> InviteAsync(ClaimsPrincipal admin, string email, string? name, int? customerId, string[] roles, string invitedAs)
     {
         var address = email?.Trim() ?? "";
-        if (!System.Net.Mail.MailAddress.TryCreate(address, out var parsed) || parsed.Address != address)
+        // The same parser that sends the invitation decides: an address MimeKit refuses would fail only at sending.
+        if (!DeliverableEmailAttribute.IsDeliverable(address))
         {
             return AdminResult.Failed("Enter a valid email address.");
+        }
+        if (PlainText.HasControlCharacter(name))
+        {
+            return AdminResult.Failed($"The name contains a control character. {PlainText.ControlCharacterMessage}");
+        }
+        if (name?.Trim().Length > ApplicationUser.MaxDisplayNameLength)
+        {
+            return AdminResult.Failed($"The name can have at most {ApplicationUser.MaxDisplayNameLength} characters.");
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

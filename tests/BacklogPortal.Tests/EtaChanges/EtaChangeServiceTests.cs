@@ -262,6 +262,9 @@ public sealed class EtaChangeServiceTests(PortalAppFactory factory) : IClassFixt
         { "ReasonCode", Promised, (EtaReasonCode)99, "text", "does not exist" },
         { "ReasonText", Promised, EtaReasonCode.Transport, new string('x', 501), "at most 500" },
         { "ReasonText", Promised, EtaReasonCode.Other, "  ", "Describe the reason" },
+        // A NUL cut the plain-text part of the email short and dropped its links; staff, import and API all reach this rule.
+        { "ReasonText", Promised, EtaReasonCode.Transport, "Ship\0 delayed", "control character (U+0000)" },
+        { "ReasonText", Promised, EtaReasonCode.Other, "Port strike\nsee note", "control character (U+000A)" },
     };
 
     [Theory]

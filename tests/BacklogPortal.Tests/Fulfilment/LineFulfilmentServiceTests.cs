@@ -97,6 +97,34 @@ public sealed class LineFulfilmentServiceTests : IAsyncLifetime
         await AssertUnchangedAsync(line);
     }
 
+    [Theory]
+    [InlineData("DH\0L", null, "Carrier")]
+    [InlineData(null, "JD\u001b01", "TrackingNumber")]
+    public async Task ControlCharactersInShipmentTextsAreInvalid(string? carrier, string? tracking, string field)
+    {
+        var line = await LineAsync();
+
+        var result = await service.RecordShipmentAsync(new ShipmentRequest(line.Id, null, 1, Today, carrier, tracking, ChangeSource.Api, "erp"));
+
+        Assert.Equal(FulfilmentOutcome.Invalid, result.Outcome);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Contains("control character", error.Message);
+        await AssertUnchangedAsync(line);
+    }
+
+    [Fact]
+    public async Task ControlCharacterInACancellationReasonIsInvalid()
+    {
+        var line = await LineAsync();
+
+        var result = await service.CancelOpenQuantityAsync(new CancellationRequest(line.Id, null, 1, "Customer\0 asked", ChangeSource.Staff, "staff@example.com"));
+
+        Assert.Equal(FulfilmentOutcome.Invalid, result.Outcome);
+        Assert.Equal("Reason", Assert.Single(result.Errors).Field);
+        await AssertUnchangedAsync(line);
+    }
+
     [Fact]
     public async Task UnknownLineIsInvalid()
     {

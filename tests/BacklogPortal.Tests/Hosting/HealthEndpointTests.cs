@@ -78,8 +78,7 @@ public sealed class HealthEndpointTests
             Kind = NotificationKind.EtaChanged,
             ToAddress = "waiting@example.com",
             Subject = "New delivery date",
-            HtmlBody = "<p>x</p>",
-            TextBody = "x",
+            Body = new NotificationBody { HtmlBody = "<p>x</p>", TextBody = "x" },
             CreatedAt = since,
             NextAttemptAt = since,
         });

@@ -27,8 +27,7 @@ public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixt
                     Kind = NotificationKind.EtaChanged,
                     ToAddress = $"load-{tag}-{i}@customer.example",
                     Subject = $"New delivery date for order {i}",
-                    HtmlBody = $"<p>Message {i}</p>",
-                    TextBody = $"Message {i}",
+                    Body = new NotificationBody { HtmlBody = $"<p>Message {i}</p>", TextBody = $"Message {i}" },
                     CreatedAt = now,
                     NextAttemptAt = now,
                 });
@@ -75,7 +74,7 @@ public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixt
         {
             Smtp = new BacklogPortal.Email.SmtpOptions { Host = "127.0.0.1", Port = TestSmtpServer.FreeTcpPort(), Security = BacklogPortal.Email.SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) },
         });
-        var connections = ActivatorUtilities.CreateInstance<MailConnectionFactory>(factory.Services, email);
+        var connections = ActivatorUtilities.CreateInstance<BacklogPortal.Email.MailConnectionFactory>(factory.Services, email);
         await using var dispatcher = ActivatorUtilities.CreateInstance<NotificationDispatcher>(factory.Services, connections, email, "dispatcher-offline");
 
         var result = await dispatcher.DispatchDueAsync();

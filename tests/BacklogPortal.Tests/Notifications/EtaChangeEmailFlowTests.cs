@@ -70,7 +70,7 @@ public sealed class EtaChangeEmailFlowTests(EtaChangeEmailFlowTests.LiveFactory 
         {
             var sent = await db.Notifications.Where(n => n.Id > lastNotificationBefore).ToListAsync();
             // One email per customer for the whole burst, never one per line.
-            Assert.Equal(affected.Select(c => c.Id).Order(), sent.Select(n => n.CustomerId).Order());
+            Assert.Equal(affected.Select(c => c.Id).Order(), sent.Select(n => n.CustomerId!.Value).Order());
             Assert.DoesNotContain(await db.NotificationOutbox.Where(e => e.ProcessedAt == null).ToListAsync(), _ => true);
         }
     }

@@ -91,6 +91,24 @@ public sealed partial class UserAdministrationTests(RevalidateAtOncePortalFactor
         Assert.Contains("Admin", (await Administration.StaffUsersAsync(admin)).Single(u => u.Email == DemoDataSeeder.StaffEmail).Roles);
     }
 
+    [Theory]
+    [InlineData("x\"@example.com", "New Contact", "valid email address")]
+    [InlineData("{0}", "New\0Contact", "control character")]
+    [InlineData("{0}", "{1}", "at most 100 characters")]
+    public async Task AnInvitationWithAnAddressMimeKitRefusesOrABadNameIsRefusedAndCreatesNoAccount(string emailPattern, string namePattern, string message)
+    {
+        var fresh = StaffSignIns.UniqueEmail("refused");
+        var email = string.Format(emailPattern, fresh);
+        var name = string.Format(namePattern, fresh, new string('n', ApplicationUser.MaxDisplayNameLength + 1));
+
+        var result = await Administration.InviteCustomerContactAsync(await factory.PrincipalOfAsync(DemoDataSeeder.StaffEmail), email, name, "C-1005");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Message);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email));
+    }
+
     [Fact]
     public async Task AnInvitedContactChoosesTheirPasswordFromTheEmailAndBelongsToTheCustomer()
     {

@@ -30,6 +30,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("int");
 
+                    b.Property<string>("CalendarFeedTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("nvarchar(max)");
@@ -46,6 +50,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(256)");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ExcludedFromNotifications")
                         .HasColumnType("bit");
 
                     b.Property<bool>("LockoutEnabled")
@@ -83,6 +90,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(256)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique()
+                        .HasFilter("[CalendarFeedTokenHash] IS NOT NULL");
 
                     b.HasIndex("CustomerId");
 
@@ -148,6 +159,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<int?>("DigestHour")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -176,6 +190,46 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("Customers");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AnsweredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateOnly?>("AnsweredEta")
+                        .HasColumnType("date");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OrderLineId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrderLineId", "AnsweredAt");
+
+                    b.ToTable("CustomerAnswers");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
@@ -447,18 +501,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
-                    b.Property<string>("CalendarIcs")
-                        .HasColumnType("nvarchar(max)");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<int>("CustomerId")
+                    b.Property<int?>("CustomerId")
                         .HasColumnType("int");
-
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("int");
@@ -495,10 +542,6 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
-                    b.Property<string>("TextBody")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
                     b.Property<string>("ToAddress")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -511,6 +554,27 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("NotificationId");
+
+                    b.ToTable("NotificationBodies", (string)null);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
@@ -559,6 +623,47 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasIndex("ProcessedAt", "CustomerId", "CreatedAt");
 
                     b.ToTable("NotificationOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ConfirmationExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .IsUnique()
+                        .HasFilter("[ConfirmationTokenHash] IS NOT NULL");
+
+                    b.HasIndex("CustomerId", "Email")
+                        .IsUnique();
+
+                    b.ToTable("NotificationRecipients");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
@@ -890,6 +995,21 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BacklogPortal.Domain.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.OrderLine", "OrderLine")
@@ -937,7 +1057,15 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithOne("Body")
+                        .HasForeignKey("BacklogPortal.Domain.NotificationBody", "NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -954,6 +1082,15 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany("NotificationRecipients")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
@@ -1096,7 +1233,14 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
             modelBuilder.Entity("BacklogPortal.Domain.Customer", b =>
                 {
+                    b.Navigation("NotificationRecipients");
+
                     b.Navigation("Orders");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.Notification", b =>
+                {
+                    b.Navigation("Body");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>

@@ -25,6 +25,10 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarFeedTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -41,6 +45,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExcludedFromNotifications")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -78,6 +85,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("CustomerId");
 
@@ -138,6 +148,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DigestHour")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -166,6 +179,44 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Customers");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnsweredEta")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderLineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Response")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrderLineId", "AnsweredAt");
+
+                    b.ToTable("CustomerAnswers");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
@@ -427,18 +478,11 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("CalendarIcs")
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("CustomerId")
+                    b.Property<int?>("CustomerId")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
@@ -475,10 +519,6 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TextBody")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ToAddress")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -491,6 +531,27 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CalendarIcs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NotificationId");
+
+                    b.ToTable("NotificationBodies", (string)null);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationOutboxEntry", b =>
@@ -537,6 +598,44 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasIndex("ProcessedAt", "CustomerId", "CreatedAt");
 
                     b.ToTable("NotificationOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConfirmationExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "Email")
+                        .IsUnique();
+
+                    b.ToTable("NotificationRecipients");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
@@ -855,6 +954,21 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BacklogPortal.Domain.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BacklogPortal.Domain.EtaChange", b =>
                 {
                     b.HasOne("BacklogPortal.Domain.OrderLine", "OrderLine")
@@ -902,7 +1016,15 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationBody", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithOne("Body")
+                        .HasForeignKey("BacklogPortal.Domain.NotificationBody", "NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -919,6 +1041,15 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Customer", null)
+                        .WithMany("NotificationRecipients")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>
@@ -1061,7 +1192,14 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BacklogPortal.Domain.Customer", b =>
                 {
+                    b.Navigation("NotificationRecipients");
+
                     b.Navigation("Orders");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Domain.Notification", b =>
+                {
+                    b.Navigation("Body");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Order", b =>

@@ -1,5 +1,8 @@
 using System.Net;
+using BacklogPortal.Domain;
+using BacklogPortal.Notifications;
 using BacklogPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BacklogPortal.Tests.Components.Account;
 
@@ -93,9 +96,54 @@ public sealed class AccountEmailTests(PortalAppFactory factory) : IClassFixture<
 
         // The requester sees the same answer every time.
         Assert.Single(pages.Distinct());
-        // Account emails are handed to SMTP before the form answers, so all that will arrive is there:
-        // three, the default limit per address.
+        // Account emails are queued before the form answers, so the queue holds all that will go out:
+        // three, the default limit per address; the dispatcher then sends those three.
+        var queued = await factory.AccountEmailsToAsync(email);
+        Assert.Equal(3, queued.Count);
+        await factory.Smtp.WaitForMessageAsync(_ => factory.Smtp.MessagesTo(email).Count >= 3);
         Assert.Equal(3, factory.Smtp.MessagesTo(email).Count);
+    }
+
+    [Fact]
+    public async Task AccountEmailsGoThroughTheOutboxAndStaffSeeThemWithoutTheLink()
+    {
+        var email = AccountForms.UniqueEmail("outbox");
+        await factory.CreateUserAsync(email, emailConfirmed: true);
+        var client = factory.CreatePortalClient();
+
+        await client.SubmitAsync("/Account/ForgotPassword", "forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
+
+        var message = await factory.WaitForEmailToAsync(email);
+        var link = message.LinkTo("/Account/ResetPassword");
+        var queued = Assert.Single(await factory.AccountEmailsToAsync(email));
+        // The dispatcher sent it: the stored row's Message-ID is the one that arrived, and it shows as sent.
+        Assert.Equal(queued.MessageId, message.MessageId);
+        var log = factory.Services.GetRequiredService<NotificationLog>();
+        var detail = await WaitForAsync(async () => await log.GetAsync(queued.Id) is { Status: NotificationStatus.Sent } sent ? sent : null);
+        Assert.Equal(NotificationKind.AccountEmail, detail.Kind);
+        Assert.True(detail.BodyHidden);
+        Assert.Null(detail.HtmlBody);
+        Assert.Null(detail.TextBody);
+        var page = await log.GetPageAsync(new NotificationLogQuery(0, 20, Search: email));
+        var row = Assert.Single(page.Items);
+        Assert.Equal("Reset your BacklogPortal password", row.Subject);
+        // Nothing staff can read carries the token.
+        var code = System.Web.HttpUtility.ParseQueryString(link.Query)["code"]!;
+        Assert.DoesNotContain(code, System.Text.Json.JsonSerializer.Serialize(new object[] { detail, row }));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read) where T : class
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+            // Polls the database the dispatcher writes to; nothing else signals its record.
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private Task<HttpResponseMessage> RegisterAsync(string email) =>
@@ -123,6 +171,25 @@ public sealed class AccountEmailTests(PortalAppFactory factory) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Passwords must have at least one digit", await response.Content.ReadAsStringAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => factory.WithUserAsync(email, (_, user) => Task.FromResult(user.Id)));
+    }
+
+    [Fact]
+    public async Task ANameWithAControlCharacterIsRefusedAndNoAccountIsCreated()
+    {
+        var email = AccountForms.UniqueEmail("nul");
+        var client = factory.CreatePortalClient();
+
+        var response = await client.SubmitAsync("/Account/Register", "register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Nina\u0001Null",
+            ["Input.Email"] = email,
+            ["Input.Password"] = AccountForms.StrongPassword,
+            ["Input.ConfirmPassword"] = AccountForms.StrongPassword,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Control characters (line breaks, tabs, ...) are not allowed here.", await response.Content.ReadAsStringAsync());
         await Assert.ThrowsAsync<InvalidOperationException>(() => factory.WithUserAsync(email, (_, user) => Task.FromResult(user.Id)));
     }
 

@@ -67,6 +67,15 @@ internal static partial class AccountForms
         return await read(users, user);
     }
 
+    /// <summary>The account emails queued to <paramref name="address"/>, oldest first.</summary>
+    public static async Task<List<BacklogPortal.Domain.Notification>> AccountEmailsToAsync(this PortalAppFactory factory, string address)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Notifications.Where(n => n.Kind == BacklogPortal.Domain.NotificationKind.AccountEmail && n.ToAddress == address).OrderBy(n => n.Id));
+    }
+
     public static Task<MimeMessage> WaitForEmailToAsync(this PortalAppFactory factory, string address) =>
         factory.Smtp.WaitForMessageAsync(message => message.To.Mailboxes.Any(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase)));
 

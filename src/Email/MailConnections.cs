@@ -1,15 +1,17 @@
 using System.Net.Sockets;
-using BacklogPortal.Email;
+using BacklogPortal.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace BacklogPortal.Notifications;
+namespace BacklogPortal.Email;
 
 /// <summary>
-/// One sending lane of the dispatcher. The dispatcher holds a few of these for its whole life and
-/// sends over them in parallel, so connections (and their TLS handshakes and logins) are reused.
+/// The one way out of the portal for every email (customer notifications and account emails alike):
+/// a long-lived sending lane. The dispatcher holds a few of these for its whole life and sends over
+/// them in parallel, so connections (and their TLS handshakes and logins) are reused. Two kinds: an SMTP
+/// connection, or the pickup folder when no SMTP host is configured.
 /// </summary>
 public interface IMailConnection : IAsyncDisposable
 {
@@ -17,19 +19,23 @@ public interface IMailConnection : IAsyncDisposable
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>Creates the dispatcher's connections: pooled SMTP when a host is configured, otherwise the pickup folder.</summary>
+/// <summary>Creates sending lanes: an SMTP connection when <c>Email:Smtp:Host</c> is set, otherwise the pickup folder.</summary>
 public sealed class MailConnectionFactory(
     IOptions<EmailOptions> email,
-    IOptions<NotificationsOptions> notifications,
-    IEmailTransport transport,
+    IOptions<PortalOptions> portal,
+    IHostEnvironment environment,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     public bool UsesSmtp => email.Value.UsesSmtp;
 
-    public IMailConnection Create() => email.Value.UsesSmtp
-        ? new SmtpMailConnection(email.Value.Smtp, notifications.Value.SmtpIdleCheck, clock, loggers.CreateLogger<SmtpMailConnection>())
-        : new TransportMailConnection(transport);
+    /// <param name="idleCheck">A connection idle for longer is checked with NOOP before its next message.</param>
+    public IMailConnection Create(TimeSpan idleCheck) => email.Value.UsesSmtp
+        ? new SmtpMailConnection(email.Value.Smtp, idleCheck, clock, loggers.CreateLogger<SmtpMailConnection>())
+        : new PickupDirectoryMailConnection(
+            EmailExtensions.ResolvePickupDirectory(email.Value, portal.Value, environment),
+            clock,
+            loggers.CreateLogger<PickupDirectoryMailConnection>());
 }
 
 /// <summary>
@@ -170,10 +176,62 @@ public sealed class SmtpMailConnection(SmtpOptions smtp, TimeSpan idleCheck, Tim
     public async ValueTask DisposeAsync() => await DropAsync();
 }
 
-/// <summary>Hands messages to <see cref="IEmailTransport"/> (the pickup folder when no SMTP host is set).</summary>
-public sealed class TransportMailConnection(IEmailTransport transport) : IMailConnection
+/// <summary>
+/// Writes every message as an .eml file, the way IIS and other MTAs use a pickup folder: the
+/// portal runs and shows its emails with nothing else installed.
+/// </summary>
+public sealed class PickupDirectoryMailConnection(string directory, TimeProvider clock, ILogger<PickupDirectoryMailConnection> logger) : IMailConnection
 {
-    public Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => transport.SendAsync(message, cancellationToken);
+    public string Directory { get; } = directory;
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        if (string.IsNullOrEmpty(message.MessageId))
+        {
+            message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId();
+        }
+        var name = $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{SafeFileName(message.MessageId)}.eml";
+        var path = Path.Combine(Directory, name);
+        var temporary = path + ".tmp";
+        // Write, then rename: a reader of the folder never sees half a message.
+        await message.WriteToAsync(temporary, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+        logger.LogDebug("Email '{Subject}' to {To} written to {Path}", message.Subject, message.To, path);
+    }
+
+    private static string SafeFileName(string messageId)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var chars = messageId.Select(c => invalid.Contains(c) || c is '<' or '>' or '@' ? '_' : c).ToArray();
+        return new string(chars).Trim('_');
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>Which delivery failures the mail server calls final, and how staff read them.</summary>
+public static class MailFailures
+{
+    /// <summary>
+    /// A 5xx reply is the server's final word on this message (unknown mailbox, rejected content):
+    /// retrying cannot help. 4xx replies (busy, greylisting, quota), broken connections, timeouts and
+    /// I/O errors pass, so they are retried.
+    /// </summary>
+    public static bool IsPermanent(Exception exception) =>
+        exception is SmtpCommandException { StatusCode: var code } && (int)code >= 500;
+
+    public static string Describe(Exception exception, int maxLength)
+    {
+        var text = exception switch
+        {
+            SmtpCommandException smtp => $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}",
+            MailServerUnavailableException unavailable => unavailable.Message,
+            _ => $"{exception.GetType().Name}: {exception.Message}",
+        };
+        return text.Length <= maxLength ? text : text[..maxLength];
+    }
+}
+
+/// <summary>The SMTP server could not be reached or refused the session (connect, TLS or login failed).</summary>
+public sealed class MailServerUnavailableException(string message, Exception inner) : Exception(message, inner);

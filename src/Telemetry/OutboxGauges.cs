@@ -1,0 +1,58 @@
+using BacklogPortal.Data;
+using BacklogPortal.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BacklogPortal.Telemetry;
+
+/// <summary>What the outbox holds at one moment: every email not sent yet, and how long the oldest has waited.</summary>
+public readonly record struct OutboxSample(long Depth, TimeSpan OldestPendingAge);
+
+/// <summary>
+/// Samples the outbox on a timer for the <c>portal.outbox.*</c> gauges. A gauge's callback runs on the exporter's
+/// thread at every collection and cannot wait for a database; two indexed queries every
+/// <see cref="TelemetryOptions.OutboxSampleInterval"/> cost nothing and answer any number of collections.
+/// Counts both halves of the path: outbox entries the composer has not taken yet (coalescing window, digest hour)
+/// and composed emails not yet accepted by the SMTP server.
+/// </summary>
+public sealed class OutboxGauges(
+    IDbContextFactory<PortalDbContext> dbFactory, IOptions<TelemetryOptions> options, TimeProvider clock, ILogger<OutboxGauges> logger)
+    : BackgroundService
+{
+    private OutboxSample latest;
+
+    public OutboxSample Latest => latest;
+
+    public async Task<OutboxSample> SampleAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var waitingEntries = db.NotificationOutbox.AsNoTracking().Where(e => e.ProcessedAt == null);
+        var unsentEmails = db.Notifications.AsNoTracking()
+            .Where(n => n.Status == NotificationStatus.Pending || n.Status == NotificationStatus.Retrying);
+        var depth = await waitingEntries.LongCountAsync(cancellationToken) + await unsentEmails.LongCountAsync(cancellationToken);
+        var oldestEntry = await waitingEntries.OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        var oldestEmail = await unsentEmails.OrderBy(n => n.Id).Select(n => (DateTimeOffset?)n.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        var oldest = new[] { oldestEntry, oldestEmail }.Min();
+        var sample = new OutboxSample(depth, oldest is { } since ? clock.GetUtcNow() - since : TimeSpan.Zero);
+        latest = sample;
+        return sample;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.OutboxSampleInterval, clock);
+        do
+        {
+            try
+            {
+                await SampleAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A gauge keeps its last value through a database hiccup; the health checks report the outage.
+                logger.LogWarning(exception, "Sampling the outbox for telemetry failed.");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
