@@ -29,11 +29,13 @@ public static class NotificationsExtensions
         services.AddSingleton<EmailQueue>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationDispatcher>(sp, NotificationDispatcher.NewOwnerId()));
         services.AddSingleton<NotificationLog>();
+        services.AddSingleton<NotificationRetention>();
 
         services.AddHealthChecks().AddCheck<DispatchLagHealthCheck>("email dispatch", tags: [HealthTags.Ready]);
 
         services.AddHostedService<NotificationComposerService>();
         services.AddHostedService<NotificationDispatcherService>();
+        services.AddHostedService<NotificationRetentionService>();
         return builder;
     }
 }

@@ -373,6 +373,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
+        new("retention of email bodies and outbox rows", typeof(NotificationRetention), async (services, server) =>
+        {
+            server.QueryRows = _ => 0;
+            await services.GetRequiredService<NotificationRetention>().RunAsync();
+        }),
         new("telemetry: outbox gauges", typeof(BacklogPortal.Telemetry.OutboxGauges), async (services, _) =>
             await services.GetRequiredService<BacklogPortal.Telemetry.OutboxGauges>().SampleAsync()),
     ];
