@@ -101,11 +101,11 @@ public sealed class NotificationComposer(
         var customers = await db.Customers.AsNoTracking()
             .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var userEmails = (await db.Users
+        var users = (await db.Users
                 .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.EmailConfirmed && u.Email != null)
-                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email! })
+                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email!, u.DisplayName })
                 .ToListAsync(cancellationToken))
-            .ToLookup(u => u.CustomerId, u => u.Email);
+            .ToLookup(u => u.CustomerId, u => new RecipientUser(u.Email, u.DisplayName));
 
         var entries = await (
                 from e in db.NotificationOutbox
@@ -130,14 +130,23 @@ public sealed class NotificationComposer(
         foreach (var group in entries.GroupBy(e => e.CustomerId))
         {
             var customer = customers[group.Key];
-            var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
-            silent.AddRange(netted.SilentEntryIds);
-            if (netted.Lines.Count == 0)
+            try
             {
-                continue;
+                var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
+                if (netted.Lines.Count > 0)
+                {
+                    var notification = await CreateNotificationAsync(customer, [.. users[customer.Id]], netted.Lines, now, settings);
+                    plans.Add(([.. netted.MentionedEntryIds], notification));
+                }
+                silent.AddRange(netted.SilentEntryIds);
             }
-            var notification = await CreateNotificationAsync(customer, userEmails[customer.Id], netted.Lines, now, settings);
-            plans.Add(([.. netted.MentionedEntryIds], notification));
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One customer whose email cannot be built must not hold up the batch on every poll: their
+                // entries become one failed email that tells staff why; the others go out.
+                logger.LogError(exception, "The email for customer {CustomerId} could not be composed; it is recorded as failed", customer.Id);
+                plans.Add(([.. group.Select(e => e.Id)], NotComposed(customer, [.. users[customer.Id]], exception, now)));
+            }
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -187,7 +196,7 @@ public sealed class NotificationComposer(
             var rows = await db.OrderLines
                 .Where(l => chunk.Contains(l.Id))
                 .Select(l => new LineRow(l.Id, l.CustomerId, l.Order!.OrderNumber, l.LineNumber, l.Product!.Sku, l.Product.Name,
-                    l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled, l.Status, l.Eta, l.ConsentRequired,
+                    l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled, l.Status, l.Eta, l.PromisedDate, l.ConsentRequired,
                     l.CustomerResponse, l.EtaChangeCount))
                 .ToListAsync(cancellationToken);
             foreach (var row in rows)
@@ -198,9 +207,11 @@ public sealed class NotificationComposer(
         return lines;
     }
 
-    private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> userEmails,
+    private async Task<Notification> CreateNotificationAsync(Customer customer, IReadOnlyList<RecipientUser> users,
         IReadOnlyList<EmailLine> lines, DateTimeOffset now, NotificationsOptions settings)
     {
+        var userEmails = users.Select(u => u.Email).ToList();
+        var to = Recipients(customer, userEmails);
         var culture = CustomerLocale.CultureFor(customer.Culture);
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
@@ -218,6 +229,8 @@ public sealed class NotificationComposer(
                 : lines.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
                 : NotificationKind.EtaChanged,
             CustomerName = customer.Name,
+            RecipientName = RecipientName(customer, users),
+            Preference = customer.NotificationPreference,
             Culture = culture,
             TimeZone = zone,
             ComposedAt = now,
@@ -229,9 +242,22 @@ public sealed class NotificationComposer(
             NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
-        return EmailQueue.NewNotification(content.Kind, customer.Id, Recipients(customer, userEmails), email.Subject,
+        return EmailQueue.NewNotification(content.Kind, customer.Id, to, email.Subject,
             new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody, CalendarIcs = email.CalendarIcs }, now);
     }
+
+    /// <summary>The failed email that stands for a customer's changes when their email could not be built.</summary>
+    private static Notification NotComposed(Customer customer, IReadOnlyList<RecipientUser> users, Exception exception, DateTimeOffset now)
+    {
+        var error = $"{NotComposedError}: {exception.GetType().Name}: {exception.Message}";
+        var notification = EmailQueue.NewNotification(NotificationKind.EtaChanged, customer.Id,
+            Recipients(customer, users.Select(u => u.Email)), $"Email for {customer.Name} could not be composed", body: null, now);
+        notification.Status = NotificationStatus.Failed;
+        notification.LastError = error.Length <= Notification.MaxLastErrorLength ? error : error[..Notification.MaxLastErrorLength];
+        return notification;
+    }
+
+    public const string NotComposedError = "The email could not be composed";
 
     public const string NoRecipientError = "The customer has no notification email and no user with a confirmed email address.";
 
@@ -243,6 +269,21 @@ public sealed class NotificationComposer(
         !string.IsNullOrWhiteSpace(customer.NotificationEmail)
             ? customer.NotificationEmail.Trim()
             : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The name to greet: the one user the email goes to, when they gave a name. A shared mailbox or
+    /// several users get a neutral greeting; the company is never greeted as a person.
+    /// </summary>
+    public static string? RecipientName(Customer customer, IReadOnlyList<RecipientUser> users)
+    {
+        if (!string.IsNullOrWhiteSpace(customer.NotificationEmail))
+        {
+            var shared = customer.NotificationEmail.Trim();
+            return users.FirstOrDefault(u => string.Equals(u.Email, shared, StringComparison.OrdinalIgnoreCase))?.DisplayName;
+        }
+        var distinct = users.DistinctBy(u => u.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        return distinct.Count == 1 && !string.IsNullOrWhiteSpace(distinct[0].DisplayName) ? distinct[0].DisplayName!.Trim() : null;
+    }
 
     private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -260,6 +301,8 @@ public sealed class NotificationComposer(
         }
         return marked;
     }
+
+    public sealed record RecipientUser(string Email, string? DisplayName);
 
     private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
 }
