@@ -1,4 +1,5 @@
 using BacklogPortal.Backlog;
+using BacklogPortal.Calendar;
 using BacklogPortal.Components;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
@@ -11,6 +12,7 @@ using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
 using BacklogPortal.Products;
+using BacklogPortal.Settings;
 using BacklogPortal.Staff;
 using BacklogPortal.Telemetry;
 
@@ -38,6 +40,8 @@ public static class PortalExtensions
         builder.AddProducts();
         builder.AddIntegration();
         builder.AddImport();
+        builder.AddSettings();
+        builder.AddCalendar();
         return builder;
     }
 
@@ -76,6 +80,7 @@ public static class PortalExtensions
         // The portal's own policy (SecurityHeaders) carries frame-ancestors already.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
+        app.MapCalendar();
         return app;
     }
 }

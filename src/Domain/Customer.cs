@@ -13,7 +13,7 @@ public class Customer
     /// <summary>
     /// The account's address on file in the ERP (set through the API, read-only in the portal). It receives the
     /// notices beside the users' own addresses and the confirmed <see cref="NotificationRecipients"/>
-    /// (docs/decisions/010-notification-recipients.md).
+    /// (docs/decisions/011-notification-recipients.md).
     /// </summary>
     public string? NotificationEmail { get; set; }
 

@@ -24,17 +24,15 @@ public sealed class AnswerConfirmations(EmailQueue queue, IOptions<PortalOptions
         var line = await db.OrderLines.AsNoTracking().Where(l => l.Id == answer.OrderLineId)
             .Select(l => new { l.Order!.OrderNumber, l.Product!.Sku, l.Product.Name })
             .SingleAsync(cancellationToken);
-        var users = await db.Users
-            .Where(u => u.CustomerId == customer.Id && u.EmailConfirmed && u.Email != null)
-            .Select(u => new NotificationComposer.RecipientUser(u.Email!, u.DisplayName))
-            .ToListAsync(cancellationToken);
-        var to = NotificationComposer.Recipients(customer, users.Select(u => u.Email));
+        var addresses = await NotificationAudience.AddressesAsync(db, [customer.Id], cancellationToken);
+        var to = NotificationAudience.Recipients(customer, addresses[customer.Id]);
+        var names = await NotificationComposer.RecipientNamesAsync(db, [customer.Id], cancellationToken);
         var culture = CustomerLocale.CultureFor(customer.Culture);
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         var texts = EmailTexts.For(culture);
         var eta = answer.AnsweredEta is { } known ? DateFormat.Long(known, culture, texts.NotYetKnown) : null;
 
-        var greeting = texts.Greeting(NotificationComposer.RecipientName(customer, users));
+        var greeting = texts.Greeting(NotificationComposer.RecipientName(to, names));
         var recorded = texts.AnswerRecorded(answer.Response, line.Name, line.Sku, line.OrderNumber, quantityOpen, eta);
         var by = texts.AnsweredBy(answer.AnsweredBy, DateFormat.LongInstant(answer.AnsweredAt, zone, culture));
         var orderUrl = links.Order(line.OrderNumber);

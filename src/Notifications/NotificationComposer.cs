@@ -43,7 +43,7 @@ public sealed class NotificationComposer(
                 .GroupBy(e => e.CustomerId)
                 .Select(g => new { CustomerId = g.Key, Oldest = g.Min(e => e.CreatedAt) })
                 .Join(db.Customers, w => w.CustomerId, c => c.Id,
-                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId))
+                    (w, c) => new WaitingCustomer(w.CustomerId, w.Oldest, c.NotificationPreference, c.TimeZoneId, c.DigestHour))
                 .ToListAsync(cancellationToken);
         }
 
@@ -86,9 +86,10 @@ public sealed class NotificationComposer(
             return customer.Oldest + settings.CoalesceWindow;
         }
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
-        return customer.Oldest <= DigestSchedule.Previous(now, zone, settings.DigestTimeOfDay)
+        var timeOfDay = NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay);
+        return customer.Oldest <= DigestSchedule.Previous(now, zone, timeOfDay)
             ? now
-            : DigestSchedule.Next(now, zone, settings.DigestTimeOfDay);
+            : DigestSchedule.Next(now, zone, timeOfDay);
     }
 
     /// <summary>Composes one batch of due customers in one transaction; null when another instance got there first.</summary>
@@ -101,11 +102,8 @@ public sealed class NotificationComposer(
         var customers = await db.Customers.AsNoTracking()
             .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var users = (await db.Users
-                .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.EmailConfirmed && u.Email != null)
-                .Select(u => new { CustomerId = u.CustomerId!.Value, Email = u.Email!, u.DisplayName })
-                .ToListAsync(cancellationToken))
-            .ToLookup(u => u.CustomerId, u => new RecipientUser(u.Email, u.DisplayName));
+        var addresses = await NotificationAudience.AddressesAsync(db, customerIds, cancellationToken);
+        var names = await RecipientNamesAsync(db, customerIds, cancellationToken);
 
         var entries = await (
                 from e in db.NotificationOutbox
@@ -135,7 +133,7 @@ public sealed class NotificationComposer(
                 var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
                 if (netted.Lines.Count > 0)
                 {
-                    var notification = await CreateNotificationAsync(customer, [.. users[customer.Id]], netted.Lines, now, settings);
+                    var notification = await CreateNotificationAsync(customer, addresses[customer.Id], names, netted.Lines, now, settings);
                     plans.Add(([.. netted.MentionedEntryIds], notification));
                 }
                 silent.AddRange(netted.SilentEntryIds);
@@ -145,7 +143,7 @@ public sealed class NotificationComposer(
                 // One customer whose email cannot be built must not hold up the batch on every poll: their
                 // entries become one failed email that tells staff why; the others go out.
                 logger.LogError(exception, "The email for customer {CustomerId} could not be composed; it is recorded as failed", customer.Id);
-                plans.Add(([.. group.Select(e => e.Id)], NotComposed(customer, [.. users[customer.Id]], exception, now)));
+                plans.Add(([.. group.Select(e => e.Id)], NotComposed(customer, addresses[customer.Id], exception, now)));
             }
         }
 
@@ -207,11 +205,10 @@ public sealed class NotificationComposer(
         return lines;
     }
 
-    private async Task<Notification> CreateNotificationAsync(Customer customer, IReadOnlyList<RecipientUser> users,
+    private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> addresses, IReadOnlyDictionary<string, string> names,
         IReadOnlyList<EmailLine> lines, DateTimeOffset now, NotificationsOptions settings)
     {
-        var userEmails = users.Select(u => u.Email).ToList();
-        var to = Recipients(customer, userEmails);
+        var to = NotificationAudience.Recipients(customer, addresses);
         var culture = CustomerLocale.CultureFor(customer.Culture);
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
@@ -229,7 +226,7 @@ public sealed class NotificationComposer(
                 : lines.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
                 : NotificationKind.EtaChanged,
             CustomerName = customer.Name,
-            RecipientName = RecipientName(customer, users),
+            RecipientName = RecipientName(to, names),
             Preference = customer.NotificationPreference,
             Culture = culture,
             TimeZone = zone,
@@ -239,7 +236,7 @@ public sealed class NotificationComposer(
             UnlistedOrders = [.. lines.Select(l => l.OrderNumber).Distinct(StringComparer.Ordinal).Where(o => !listedOrders.Contains(o))],
             PortalUrl = links.Backlog,
             SettingsUrl = links.Settings,
-            NextDigestAt = digest ? DigestSchedule.Next(now, zone, settings.DigestTimeOfDay) : null,
+            NextDigestAt = digest ? DigestSchedule.Next(now, zone, NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay)) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
         return EmailQueue.NewNotification(content.Kind, customer.Id, to, email.Subject,
@@ -247,11 +244,11 @@ public sealed class NotificationComposer(
     }
 
     /// <summary>The failed email that stands for a customer's changes when their email could not be built.</summary>
-    private static Notification NotComposed(Customer customer, IReadOnlyList<RecipientUser> users, Exception exception, DateTimeOffset now)
+    private static Notification NotComposed(Customer customer, IEnumerable<string> addresses, Exception exception, DateTimeOffset now)
     {
         var error = $"{NotComposedError}: {exception.GetType().Name}: {exception.Message}";
         var notification = EmailQueue.NewNotification(NotificationKind.EtaChanged, customer.Id,
-            Recipients(customer, users.Select(u => u.Email)), $"Email for {customer.Name} could not be composed", body: null, now);
+            NotificationAudience.Recipients(customer, addresses), $"Email for {customer.Name} could not be composed", body: null, now);
         notification.Status = NotificationStatus.Failed;
         notification.LastError = error.Length <= Notification.MaxLastErrorLength ? error : error[..Notification.MaxLastErrorLength];
         return notification;
@@ -259,30 +256,25 @@ public sealed class NotificationComposer(
 
     public const string NotComposedError = "The email could not be composed";
 
-    public const string NoRecipientError = "The customer has no notification email and no user with a confirmed email address.";
+    public const string NoRecipientError = "The customer has no recipient: no ERP notification email, no user receiving notices at a confirmed address, no confirmed further address.";
 
     /// <summary>
-    /// The customer's notification address when set (a shared mailbox such as purchasing@); otherwise
-    /// every user of the customer with a confirmed address, all on one email.
+    /// The name to greet: the one person the email goes to, when it goes to one address only and a user
+    /// with that address gave a name. A shared mailbox or several recipients get a neutral greeting; the
+    /// company is never greeted as a person.
     /// </summary>
-    public static string Recipients(Customer customer, IEnumerable<string> userEmails) =>
-        !string.IsNullOrWhiteSpace(customer.NotificationEmail)
-            ? customer.NotificationEmail.Trim()
-            : string.Join(", ", userEmails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+    public static string? RecipientName(string to, IReadOnlyDictionary<string, string> names) =>
+        to.Length > 0 && !to.Contains(',', StringComparison.Ordinal) && names.TryGetValue(to.Trim(), out var name) ? name : null;
 
-    /// <summary>
-    /// The name to greet: the one user the email goes to, when they gave a name. A shared mailbox or
-    /// several users get a neutral greeting; the company is never greeted as a person.
-    /// </summary>
-    public static string? RecipientName(Customer customer, IReadOnlyList<RecipientUser> users)
+    /// <summary>The display names of the customers' users, by address (case-insensitive).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> RecipientNamesAsync(PortalDbContext db, IReadOnlyCollection<int> customerIds, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(customer.NotificationEmail))
-        {
-            var shared = customer.NotificationEmail.Trim();
-            return users.FirstOrDefault(u => string.Equals(u.Email, shared, StringComparison.OrdinalIgnoreCase))?.DisplayName;
-        }
-        var distinct = users.DistinctBy(u => u.Email, StringComparer.OrdinalIgnoreCase).ToList();
-        return distinct.Count == 1 && !string.IsNullOrWhiteSpace(distinct[0].DisplayName) ? distinct[0].DisplayName!.Trim() : null;
+        var users = await db.Users
+            .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.Email != null && u.DisplayName != null && u.DisplayName != "")
+            .Select(u => new { Email = u.Email!, DisplayName = u.DisplayName! })
+            .ToListAsync(cancellationToken);
+        return users.GroupBy(u => u.Email, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().DisplayName.Trim(), StringComparer.OrdinalIgnoreCase);
     }
 
     private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
@@ -302,7 +294,9 @@ public sealed class NotificationComposer(
         return marked;
     }
 
-    public sealed record RecipientUser(string Email, string? DisplayName);
-
+<<<<<<< HEAD
     private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
+=======
+    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId, int? DigestHour);
+>>>>>>> main
 }

@@ -168,10 +168,7 @@ public sealed class NotificationLog(
     private static async Task<string> CustomerRecipientsAsync(PortalDbContext db, int customerId, CancellationToken cancellationToken)
     {
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, cancellationToken);
-        var userEmails = await db.Users
-            .Where(u => u.CustomerId == customer.Id && u.EmailConfirmed && u.Email != null)
-            .Select(u => u.Email!)
-            .ToListAsync(cancellationToken);
-        return NotificationComposer.Recipients(customer, userEmails);
+        var addresses = await NotificationAudience.AddressesAsync(db, [customer.Id], cancellationToken);
+        return NotificationAudience.Recipients(customer, addresses[customer.Id]);
     }
 }

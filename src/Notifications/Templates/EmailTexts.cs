@@ -79,8 +79,6 @@ public abstract class EmailTexts
 
     public abstract string NotificationSettings { get; }
 
-    public abstract string CalendarSummary(EmailLine line);
-
     /// <summary>The subject of the confirmation of a customer's answer.</summary>
     public abstract string AnswerSubject(CustomerResponse response, string orderNumber);
 
@@ -236,8 +234,6 @@ public abstract class EmailTexts
 
         public override string NotificationSettings => "Notification settings";
 
-        public override string CalendarSummary(EmailLine line) => $"Expected delivery: {line.ProductName} ({line.OrderNumber})";
-
         public override string AnswerSubject(CustomerResponse response, string orderNumber) => response == CustomerResponse.CancelledOpenQuantity
             ? $"Cancellation confirmed: order {orderNumber}"
             : $"Your answer is recorded: order {orderNumber}";
@@ -389,8 +385,6 @@ public abstract class EmailTexts
         };
 
         public override string NotificationSettings => "Benachrichtigungseinstellungen";
-
-        public override string CalendarSummary(EmailLine line) => $"Voraussichtliche Lieferung: {line.ProductName} ({line.OrderNumber})";
 
         public override string AnswerSubject(CustomerResponse response, string orderNumber) => response == CustomerResponse.CancelledOpenQuantity
             ? $"Stornierung bestätigt: Auftrag {orderNumber}"

@@ -43,7 +43,7 @@ public class NotificationEmailRenderer : IAsyncDisposable
             subject,
             "<!DOCTYPE html>\n" + html,
             PlainTextEmail.Write(content, texts),
-            CalendarFile.Write(content, texts, messageIdHost));
+            CalendarFile.Write(content, messageIdHost));
     }
 
     public async ValueTask DisposeAsync()

@@ -349,6 +349,33 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             services.GetRequiredService<IDataProtectionProvider>().CreateProtector("statements").Protect("payload");
             return Task.CompletedTask;
         }),
+        new("notification settings: read, saved with an address added and one removed, link sent again, link opened", typeof(BacklogPortal.Settings.NotificationSettings), async (services, server) =>
+        {
+            var settings = services.GetRequiredService<BacklogPortal.Settings.NotificationSettings>();
+            server.Values["TimeZoneId"] = "Europe/Berlin";
+            server.Values["Culture"] = "en-US";
+            server.Values["Email"] = "alice@example.com";
+            server.Values["ConfirmationExpiresAt"] = DateTimeOffset.UtcNow.AddDays(1);
+            var view = await settings.LoadAsync("user-1", 1);
+            Assert.NotNull(view);
+            var saved = await settings.SaveAsync("user-1", 1, new BacklogPortal.Settings.SettingsChange(
+                NotificationPreference.DailyDigest, 7, "de-DE", "Europe/Berlin", false, ["colleague@example.com"], [1]));
+            Assert.True(saved.Ok, saved.Problem);
+            await settings.ResendConfirmationAsync("user-1", 1, 1);
+            server.Values["ConfirmedAt"] = null; // a pending address: the link's guarded update runs
+            var confirmed = await settings.ConfirmAsync(SecretToken.New());
+            Assert.Equal(BacklogPortal.Settings.RecipientConfirmationOutcome.Confirmed, confirmed.Outcome);
+        }),
+        new("calendar: a line, the feed, a new feed address, revoked", typeof(BacklogPortal.Calendar.CustomerCalendar), async (services, server) =>
+        {
+            var calendar = services.GetRequiredService<BacklogPortal.Calendar.CustomerCalendar>();
+            server.Values["Culture"] = "en-US";
+            server.Values["OrderNumber"] = "SO-1";
+            Assert.NotNull(await calendar.LineAsync(1, 1));
+            Assert.NotNull(await calendar.FeedAsync(SecretToken.New()));
+            Assert.NotNull(await calendar.RenewFeedAsync("user-1", 1));
+            await calendar.RevokeFeedAsync("user-1", 1);
+        }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
         new("telemetry: outbox gauges", typeof(BacklogPortal.Telemetry.OutboxGauges), async (services, _) =>
