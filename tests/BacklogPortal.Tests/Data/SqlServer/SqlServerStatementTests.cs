@@ -313,7 +313,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             server.QueryRows = _ => 0; // an empty migrations history: every migration is applied
             var options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, MigrateOnStart = true });
             var initializer = ActivatorUtilities.CreateInstance<DatabaseInitializer>(services, options);
-            await initializer.StartAsync(CancellationToken.None);
+            await initializer.StartingAsync(CancellationToken.None);
         }),
         new("demo data", typeof(DemoDataSeeder), async (services, server) =>
         {
