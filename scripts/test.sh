@@ -5,14 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the end-to-end tests..."
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update
-  $sudo apt-get install -y chromium
-fi
+scripts/ensure-debian-package.sh /usr/bin/chromium chromium
 
 dotnet tool restore
 # Prints one "Passed! - Failed: 0, Passed: N, ..." line per test assembly (and every failure); .ci/run adds them up.

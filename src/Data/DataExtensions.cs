@@ -24,7 +24,7 @@ public static class DataExtensions
     /// </summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
-        // First hosted service: the schema exists before anything else (data protection's key ring) reads it.
+        // Migrates in StartingAsync, before any hosted service starts: the schema exists before data protection's key ring reads it.
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
         builder.Services.AddValidatedOptions<DemoOptions>(DemoOptions.SectionName);

@@ -7,15 +7,17 @@ namespace BacklogPortal.Data;
 /// <summary>
 /// Brings the database up to date before the portal takes requests: applies migrations (SQLite by
 /// default; SQL Server deployments run the idempotent script instead), and seeds demo data when
-/// <see cref="DemoOptions.Seed"/> is on.
+/// <see cref="DemoOptions.Seed"/> is on. Runs in <see cref="IHostedLifecycleService.StartingAsync"/>, before any hosted
+/// service starts: the framework registers some of its own ahead of ours (data protection's, which reads the key ring
+/// from the database, comes with Blazor), and on a new database they would look for tables that do not exist yet.
 /// </summary>
 internal sealed class DatabaseInitializer(
     IServiceProvider services,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<DemoOptions> demoOptions,
-    ILogger<DatabaseInitializer> logger) : IHostedService
+    ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -49,13 +51,21 @@ internal sealed class DatabaseInitializer(
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// EF Core guards migrations on SQLite with a row in <c>__EFMigrationsLock</c>; a process killed
-    /// while migrating leaves the row behind and every later start would wait for it forever. A
-    /// SQLite database belongs to exactly one portal instance (see README, Scale-out), so at start any
-    /// such row is stale by definition.
+    /// while migrating leaves the row behind and every later start would wait for it forever. Instances
+    /// sharing a SQLite file start one after another (README, "Running more than one instance"), so at
+    /// start any such row is stale.
     /// </summary>
     private async Task ReleaseStaleSqliteMigrationLockAsync(PortalDbContext db, CancellationToken cancellationToken)
     {

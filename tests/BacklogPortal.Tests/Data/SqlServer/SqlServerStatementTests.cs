@@ -309,6 +309,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             var queue = services.GetRequiredService<EmailQueue>();
             await queue.EnqueueAsync(new OutgoingEmail(NotificationKind.AccountEmail, null, "someone@example.com", "Confirm", "<p>x</p>", "x"));
         }),
+        new("account emails: the customer's language looked up, the email queued", typeof(BacklogPortal.Components.Account.IdentityEmailSender), async (services, _) =>
+        {
+            var sender = services.GetRequiredService<Microsoft.AspNetCore.Identity.IEmailSender<BacklogPortal.Data.ApplicationUser>>();
+            await sender.SendPasswordResetLinkAsync(new BacklogPortal.Data.ApplicationUser { CustomerId = 1, DisplayName = "Alice" }, "alice@example.com", "https://portal.example.com/x");
+        }),
         new("notifications log: page, counts, one email, re-queue", typeof(NotificationLog), async (services, server) =>
         {
             AnswerLikeAWaitingCustomer(server);
@@ -326,7 +331,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             server.QueryRows = _ => 0; // an empty migrations history: every migration is applied
             var options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, MigrateOnStart = true });
             var initializer = ActivatorUtilities.CreateInstance<DatabaseInitializer>(services, options);
-            await initializer.StartAsync(CancellationToken.None);
+            await initializer.StartingAsync(CancellationToken.None);
         }),
         new("demo data", typeof(DemoDataSeeder), async (services, server) =>
         {
