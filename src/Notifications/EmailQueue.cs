@@ -60,7 +60,7 @@ public sealed class EmailQueue(
     public void WakeDispatcher() => dispatchSignal.Notify();
 
     /// <summary>A pending notification (failed at once when there is nobody to send it to), subject cut to its column.</summary>
-    public static Notification NewNotification(NotificationKind kind, int? customerId, string to, string subject, NotificationBody body, DateTimeOffset now) => new()
+    public static Notification NewNotification(NotificationKind kind, int? customerId, string to, string subject, NotificationBody? body, DateTimeOffset now) => new()
     {
         CustomerId = customerId,
         Kind = kind,

@@ -102,7 +102,8 @@ public sealed class NotificationComposer(
         var customers = await db.Customers.AsNoTracking()
             .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var userEmails = await NotificationAudience.AddressesAsync(db, customerIds, cancellationToken);
+        var addresses = await NotificationAudience.AddressesAsync(db, customerIds, cancellationToken);
+        var names = await RecipientNamesAsync(db, customerIds, cancellationToken);
 
         var entries = await (
                 from e in db.NotificationOutbox
@@ -127,14 +128,23 @@ public sealed class NotificationComposer(
         foreach (var group in entries.GroupBy(e => e.CustomerId))
         {
             var customer = customers[group.Key];
-            var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
-            silent.AddRange(netted.SilentEntryIds);
-            if (netted.Lines.Count == 0)
+            try
             {
-                continue;
+                var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
+                if (netted.Lines.Count > 0)
+                {
+                    var notification = await CreateNotificationAsync(customer, addresses[customer.Id], names, netted.Lines, now, settings);
+                    plans.Add(([.. netted.MentionedEntryIds], notification));
+                }
+                silent.AddRange(netted.SilentEntryIds);
             }
-            var notification = await CreateNotificationAsync(customer, userEmails[customer.Id], netted.Lines, now, settings);
-            plans.Add(([.. netted.MentionedEntryIds], notification));
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One customer whose email cannot be built must not hold up the batch on every poll: their
+                // entries become one failed email that tells staff why; the others go out.
+                logger.LogError(exception, "The email for customer {CustomerId} could not be composed; it is recorded as failed", customer.Id);
+                plans.Add(([.. group.Select(e => e.Id)], NotComposed(customer, addresses[customer.Id], exception, now)));
+            }
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -184,7 +194,7 @@ public sealed class NotificationComposer(
             var rows = await db.OrderLines
                 .Where(l => chunk.Contains(l.Id))
                 .Select(l => new LineRow(l.Id, l.CustomerId, l.Order!.OrderNumber, l.LineNumber, l.Product!.Sku, l.Product.Name,
-                    l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled, l.Status, l.Eta, l.ConsentRequired,
+                    l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled, l.Status, l.Eta, l.PromisedDate, l.ConsentRequired,
                     l.CustomerResponse, l.EtaChangeCount))
                 .ToListAsync(cancellationToken);
             foreach (var row in rows)
@@ -195,9 +205,10 @@ public sealed class NotificationComposer(
         return lines;
     }
 
-    private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> userEmails,
+    private async Task<Notification> CreateNotificationAsync(Customer customer, IEnumerable<string> addresses, IReadOnlyDictionary<string, string> names,
         IReadOnlyList<EmailLine> lines, DateTimeOffset now, NotificationsOptions settings)
     {
+        var to = NotificationAudience.Recipients(customer, addresses);
         var culture = CustomerLocale.CultureFor(customer.Culture);
         var zone = CustomerLocale.ZoneFor(customer.TimeZoneId);
         var digest = customer.NotificationPreference == NotificationPreference.DailyDigest;
@@ -215,6 +226,8 @@ public sealed class NotificationComposer(
                 : lines.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
                 : NotificationKind.EtaChanged,
             CustomerName = customer.Name,
+            RecipientName = RecipientName(to, names),
+            Preference = customer.NotificationPreference,
             Culture = culture,
             TimeZone = zone,
             ComposedAt = now,
@@ -226,11 +239,43 @@ public sealed class NotificationComposer(
             NextDigestAt = digest ? DigestSchedule.Next(now, zone, NotificationAudience.DigestTimeOfDay(customer.DigestHour, settings.DigestTimeOfDay)) : null,
         };
         var email = await renderer.RenderAsync(content, links.Host);
-        return EmailQueue.NewNotification(content.Kind, customer.Id, NotificationAudience.Recipients(customer, userEmails), email.Subject,
+        return EmailQueue.NewNotification(content.Kind, customer.Id, to, email.Subject,
             new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody, CalendarIcs = email.CalendarIcs }, now);
     }
 
+    /// <summary>The failed email that stands for a customer's changes when their email could not be built.</summary>
+    private static Notification NotComposed(Customer customer, IEnumerable<string> addresses, Exception exception, DateTimeOffset now)
+    {
+        var error = $"{NotComposedError}: {exception.GetType().Name}: {exception.Message}";
+        var notification = EmailQueue.NewNotification(NotificationKind.EtaChanged, customer.Id,
+            NotificationAudience.Recipients(customer, addresses), $"Email for {customer.Name} could not be composed", body: null, now);
+        notification.Status = NotificationStatus.Failed;
+        notification.LastError = error.Length <= Notification.MaxLastErrorLength ? error : error[..Notification.MaxLastErrorLength];
+        return notification;
+    }
+
+    public const string NotComposedError = "The email could not be composed";
+
     public const string NoRecipientError = "The customer has no recipient: no ERP notification email, no user receiving notices at a confirmed address, no confirmed further address.";
+
+    /// <summary>
+    /// The name to greet: the one person the email goes to, when it goes to one address only and a user
+    /// with that address gave a name. A shared mailbox or several recipients get a neutral greeting; the
+    /// company is never greeted as a person.
+    /// </summary>
+    public static string? RecipientName(string to, IReadOnlyDictionary<string, string> names) =>
+        to.Length > 0 && !to.Contains(',', StringComparison.Ordinal) && names.TryGetValue(to.Trim(), out var name) ? name : null;
+
+    /// <summary>The display names of the customers' users, by address (case-insensitive).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> RecipientNamesAsync(PortalDbContext db, IReadOnlyCollection<int> customerIds, CancellationToken cancellationToken)
+    {
+        var users = await db.Users
+            .Where(u => u.CustomerId != null && customerIds.Contains(u.CustomerId.Value) && u.Email != null && u.DisplayName != null && u.DisplayName != "")
+            .Select(u => new { Email = u.Email!, DisplayName = u.DisplayName! })
+            .ToListAsync(cancellationToken);
+        return users.GroupBy(u => u.Email, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().DisplayName.Trim(), StringComparer.OrdinalIgnoreCase);
+    }
 
     private static async Task<int> MarkProcessedAsync(PortalDbContext db, int[] customerIds, IReadOnlyList<long> entryIds,
         long? notificationId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public sealed record LineRow(
     int QuantityOpen,
     LineStatus Status,
     DateOnly? Eta,
+    DateOnly? PromisedDate,
     bool ConsentRequired,
     CustomerResponse CustomerResponse,
     int EtaChangeCount);
@@ -121,6 +122,7 @@ public static class OutboxNetting
         Sku = line.Sku,
         ProductName = line.ProductName,
         QuantityOpen = line.QuantityOpen,
+        PromisedDate = line.PromisedDate,
         OldEta = oldEta,
         NewEta = newEta,
         News = news,

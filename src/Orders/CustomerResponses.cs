@@ -2,6 +2,7 @@ using System.Globalization;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using BacklogPortal.Integration.Events;
+using BacklogPortal.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Orders;
@@ -10,10 +11,13 @@ namespace BacklogPortal.Orders;
 /// Records a customer's answer to a delay: accept the new date, or cancel the open quantity.
 /// One guarded UPDATE per answer (line id, the customer's id, the version the customer saw, and the
 /// rule that the answer is allowed now), so a tampered id, a stale page and a line that changed in
-/// between all write nothing. See docs/decisions/005-customer-responses.md.
+/// between all write nothing. A recorded answer also writes its audit row (<see cref="CustomerAnswer"/>:
+/// who, when, the ETA it answered, from the portal or an email link) and the confirmation email to the
+/// customer, in the same transaction. See docs/decisions/005-customer-responses.md.
 /// </summary>
 public sealed class CustomerResponses(
     IDbContextFactory<PortalDbContext> dbFactory,
+    AnswerConfirmations confirmations,
     TimeProvider clock,
     ILogger<CustomerResponses> logger)
 {
@@ -22,18 +26,20 @@ public sealed class CustomerResponses(
 
     public const string NotFoundMessage = "We could not find this line among your orders.";
 
-    public const int MaxRespondedByLength = 256;
+    public const int MaxRespondedByLength = CustomerAnswer.MaxAnsweredByLength;
 
     public Task<ResponseResult> AcceptNewDateAsync(int customerId, int lineId, long version, string respondedBy, CancellationToken cancellationToken = default) =>
-        RespondAsync(customerId, lineId, version, CustomerResponse.AcceptedNewDate, respondedBy, cancellationToken);
+        RespondAsync(customerId, lineId, version, CustomerResponse.AcceptedNewDate, respondedBy, AnswerSource.Portal, cancellationToken);
 
     public Task<ResponseResult> CancelOpenQuantityAsync(int customerId, int lineId, long version, string respondedBy, CancellationToken cancellationToken = default) =>
-        RespondAsync(customerId, lineId, version, CustomerResponse.CancelledOpenQuantity, respondedBy, cancellationToken);
+        RespondAsync(customerId, lineId, version, CustomerResponse.CancelledOpenQuantity, respondedBy, AnswerSource.Portal, cancellationToken);
 
     /// <param name="customerId">From the signed-in user's claim, never from the request.</param>
     /// <param name="version">The line's <see cref="OrderLine.Version"/> as the customer saw it.</param>
+    /// <param name="source">Whether the customer came by an accept / cancel link of a delay email.</param>
     public async Task<ResponseResult> RespondAsync(
-        int customerId, int lineId, long version, CustomerResponse response, string respondedBy, CancellationToken cancellationToken = default)
+        int customerId, int lineId, long version, CustomerResponse response, string respondedBy, AnswerSource source = AnswerSource.Portal,
+        CancellationToken cancellationToken = default)
     {
         if (response is not (CustomerResponse.AcceptedNewDate or CustomerResponse.CancelledOpenQuantity))
         {
@@ -49,14 +55,20 @@ public sealed class CustomerResponses(
         // A transient SQL Server fault runs the answer again whole on a fresh context (Data/UnitsOfWork). A commit that
         // landed although its answer was lost is recognised by the line's own record of this answer (who and when):
         // run again, the guarded update would find the version moved and refuse the customer's own answer.
-        return await dbFactory.RunWithRetriesAsync(
-            () => RespondOnceAsync(customerId, lineId, version, response, by, now, cancellationToken),
+        var result = await dbFactory.RunWithRetriesAsync(
+            () => RespondOnceAsync(customerId, lineId, version, response, by, source, now, cancellationToken),
             () => CommittedAsync(customerId, lineId, response, by, now),
             cancellationToken);
+        if (result.IsRecorded)
+        {
+            confirmations.WakeDispatcher();
+        }
+        return result;
     }
 
     private async Task<ResponseResult> RespondOnceAsync(
-        int customerId, int lineId, long version, CustomerResponse response, string by, DateTimeOffset now, CancellationToken cancellationToken)
+        int customerId, int lineId, long version, CustomerResponse response, string by, AnswerSource source, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -65,6 +77,8 @@ public sealed class CustomerResponses(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var line = db.OrderLines.Where(l => l.Id == lineId && l.CustomerId == customerId && l.Version == version);
         var openBefore = await line.Select(LineRules.OpenQuantityOf).FirstOrDefaultAsync(cancellationToken);
+        // The ETA the answer is about; neither answer changes it.
+        var answeredEta = await line.Select(l => l.Eta).FirstOrDefaultAsync(cancellationToken);
         var updated = response == CustomerResponse.AcceptedNewDate
             ? await line.Where(CustomerResponseRules.CanAccept).ExecuteUpdateAsync(s => s
                 // ConsentRequired stays true: together with the answer it records that consent was asked for and given.
@@ -90,6 +104,19 @@ public sealed class CustomerResponses(
                 by,
                 now,
                 Quantity: response == CustomerResponse.CancelledOpenQuantity ? openBefore : null), cancellationToken);
+            var answer = new CustomerAnswer
+            {
+                CustomerId = customerId,
+                OrderLineId = lineId,
+                Response = response,
+                AnsweredEta = answeredEta,
+                AnsweredAt = now,
+                AnsweredBy = by,
+                Source = source,
+            };
+            db.CustomerAnswers.Add(answer);
+            await db.SaveChangesAsync(cancellationToken);
+            await confirmations.AddAsync(db, answer, openBefore, cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
             return Recorded(customerId, lineId, response, by);
         }

@@ -66,13 +66,15 @@ internal sealed class AccountEmails(
 
     /// <summary>
     /// An invitation: the password reset flow sets the invited user's first password, so the link
-    /// proves the address and nothing secret travels by email.
+    /// proves the address and nothing secret travels by email. The email words what the user was
+    /// invited as from the user itself (their customer, or staff), in the customer's language;
+    /// <paramref name="invitedAs"/> is for the caller's log.
     /// </summary>
     public async Task SendInvitationAsync(ApplicationUser user, string email, string invitedAs)
     {
         var token = await userManager.GeneratePasswordResetTokenAsync(user);
         var link = Link("Account/ResetPassword", new() { ["code"] = Encode(token) });
-        await emailSender.SendInvitationLinkAsync(user, email, invitedAs, HtmlEncoder.Default.Encode(link));
+        await emailSender.SendInvitationLinkAsync(user, email, HtmlEncoder.Default.Encode(link));
     }
 
     /// <summary>

@@ -10,6 +10,12 @@ public sealed record EmailContent
 
     public required string CustomerName { get; init; }
 
+    /// <summary>The one person the email goes to, when it goes to one user with a name; null: a neutral greeting.</summary>
+    public string? RecipientName { get; init; }
+
+    /// <summary>The customer's current choice on the settings page; the footer states it.</summary>
+    public NotificationPreference Preference { get; init; }
+
     public required CultureInfo Culture { get; init; }
 
     public required TimeZoneInfo TimeZone { get; init; }
@@ -54,6 +60,9 @@ public sealed record EmailLine
 
     public required int QuantityOpen { get; init; }
 
+    /// <summary>The date promised when the order was taken; null when none was given.</summary>
+    public DateOnly? PromisedDate { get; init; }
+
     /// <summary>The date the customer knew before (for an overdue line: the date that passed).</summary>
     public DateOnly? OldEta { get; init; }
 
@@ -80,6 +89,9 @@ public sealed record EmailLine
     public bool IsDelay => News is LineNews.Later or LineNews.DateNowUnknown or LineNews.Overdue;
 
     public int? DaysMoved => OldEta is { } old && NewEta is { } now ? now.DayNumber - old.DayNumber : null;
+
+    /// <summary>The portal's slip: days between the promised date and the new one (the consent rule counts from the promise).</summary>
+    public int? DaysLateAgainstPromised => LineRules.SlipDays(PromisedDate, NewEta);
 }
 
 public enum LineNews

@@ -14,7 +14,8 @@ public abstract class EmailTexts
 
     public abstract string LanguageTag { get; }
 
-    public abstract string Greeting(string customerName);
+    /// <summary>The recipient's own name when the email goes to one known person; otherwise a greeting to nobody in particular.</summary>
+    public abstract string Greeting(string? recipientName);
 
     public abstract string Intro(NotificationKind kind, int lineCount);
 
@@ -26,13 +27,19 @@ public abstract class EmailTexts
 
     public abstract string Quantity(int quantity);
 
+    public abstract string Promised { get; }
+
     public abstract string PreviouslyExpected { get; }
 
     public abstract string NowExpected { get; }
 
     public abstract string NotYetKnown { get; }
 
+    /// <summary>What happened to the line's date, measured against the promised date as the portal does.</summary>
     public abstract string News(EmailLine line);
+
+    /// <summary>"43 days later than promised", "on the promised date", ...; null when either date is unknown.</summary>
+    protected abstract string? AgainstPromised(int? daysLate);
 
     public abstract string Reason { get; }
 
@@ -47,11 +54,13 @@ public abstract class EmailTexts
             : $"{name} — {text.Trim().ReplaceLineEndings(" ")}";
     }
 
-    public abstract string ConsentNeeded { get; }
+    /// <summary>The decision asked for; with the new date unknown, accepting means agreeing to wait for it.</summary>
+    public abstract string ConsentNeeded(EmailLine line);
 
-    public abstract string NoActionNeeded { get; }
+    /// <summary>For a delay that needs no answer; says nothing about a new date the email does not give.</summary>
+    public abstract string NoActionNeeded(EmailLine line);
 
-    public abstract string AcceptNewDate { get; }
+    public abstract string AcceptNewDate(EmailLine line);
 
     public abstract string CancelOpenQuantity { get; }
 
@@ -65,9 +74,19 @@ public abstract class EmailTexts
 
     public abstract string OpenPortal { get; }
 
-    public abstract string SettingsHint { get; }
+    /// <summary>The footer: what the settings page offers, and the choice the customer made there.</summary>
+    public abstract string SettingsHint(NotificationPreference preference);
 
     public abstract string NotificationSettings { get; }
+
+    /// <summary>The subject of the confirmation of a customer's answer.</summary>
+    public abstract string AnswerSubject(CustomerResponse response, string orderNumber);
+
+    /// <summary>What the customer answered, in one sentence that states the date only when it is known.</summary>
+    /// <param name="eta">The date they accepted, already formatted; null: not yet known.</param>
+    public abstract string AnswerRecorded(CustomerResponse response, string productName, string sku, string orderNumber, int quantityOpen, string? eta);
+
+    public abstract string AnsweredBy(string who, string when);
 
     public string Subject(EmailContent content)
     {
@@ -110,6 +129,8 @@ public abstract class EmailTexts
         _ => $"{string.Join(", ", items.Take(items.Count - 1))} {And} {items[^1]}",
     };
 
+    private static string Joined(string first, string? second) => second is null ? first : $"{first} · {second}";
+
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private sealed class English : EmailTexts
@@ -118,7 +139,7 @@ public abstract class EmailTexts
 
         public override string LanguageTag => "en";
 
-        public override string Greeting(string customerName) => $"Hello {customerName},";
+        public override string Greeting(string? recipientName) => string.IsNullOrWhiteSpace(recipientName) ? "Hello," : $"Hello {recipientName.Trim()},";
 
         public override string Intro(NotificationKind kind, int lineCount) => kind switch
         {
@@ -141,6 +162,8 @@ public abstract class EmailTexts
 
         public override string Quantity(int quantity) => quantity == 1 ? "1 unit open" : $"{quantity} units open";
 
+        public override string Promised => "Promised";
+
         public override string PreviouslyExpected => "Previously expected";
 
         public override string NowExpected => "Now expected";
@@ -149,11 +172,21 @@ public abstract class EmailTexts
 
         public override string News(EmailLine line) => line.News switch
         {
-            LineNews.Later => line.DaysMoved == 1 ? "1 day later" : $"{line.DaysMoved} days later",
-            LineNews.Earlier => line.DaysMoved == -1 ? "Good news: 1 day earlier" : $"Good news: {-line.DaysMoved} days earlier",
-            LineNews.DateNowKnown => "Good news: the date is now known",
+            LineNews.Later => AgainstPromised(line.DaysLateAgainstPromised) ?? "Later than previously expected",
+            LineNews.Earlier => Joined("Good news: earlier than previously expected", AgainstPromised(line.DaysLateAgainstPromised)),
+            LineNews.DateNowKnown => Joined("Good news: the date is now known", AgainstPromised(line.DaysLateAgainstPromised)),
             LineNews.DateNowUnknown => "The new date is not yet known",
             _ => "Overdue — we are checking",
+        };
+
+        protected override string? AgainstPromised(int? daysLate) => daysLate switch
+        {
+            null => null,
+            0 => "on the promised date",
+            1 => "1 day later than promised",
+            -1 => "1 day earlier than promised",
+            > 0 and var late => $"{late} days later than promised",
+            var early => $"{-early} days earlier than promised",
         };
 
         public override string Reason => "Reason";
@@ -161,13 +194,17 @@ public abstract class EmailTexts
         // The same words as the portal's pages.
         public override string ReasonName(EtaReasonCode code) => EtaReasonLabels.Label(code);
 
-        public override string ConsentNeeded =>
-            "Your decision is needed: please tell us whether you accept the new date or want to cancel the open quantity.";
+        public override string ConsentNeeded(EmailLine line) => line.NewEta is null
+            ? "Your decision is needed: please tell us whether you agree to wait until we know the new date, or want to cancel the open quantity."
+            : "Your decision is needed: please tell us whether you accept the new date or want to cancel the open quantity.";
 
-        public override string NoActionNeeded =>
-            "If the new date suits you, there is nothing to do. You may also cancel the open quantity.";
+        public override string NoActionNeeded(EmailLine line) => line.News switch
+        {
+            LineNews.Later => "If the new date suits you, there is nothing to do. You may also cancel the open quantity.",
+            _ => "There is nothing you need to do now: we will tell you the new date as soon as we know it. You may also cancel the open quantity.",
+        };
 
-        public override string AcceptNewDate => "Accept the new date";
+        public override string AcceptNewDate(EmailLine line) => line.NewEta is null ? "Agree to wait" : "Accept the new date";
 
         public override string CancelOpenQuantity => "Cancel the open quantity";
 
@@ -185,9 +222,36 @@ public abstract class EmailTexts
 
         public override string OpenPortal => "Open my backlog";
 
-        public override string SettingsHint => "You receive these emails about your open orders. You can choose immediate emails, a daily summary or only notices that need your decision.";
+        public override string SettingsHint(NotificationPreference preference) => preference switch
+        {
+            NotificationPreference.DailyDigest =>
+                "You chose one summary a day when delivery dates change. In your notification settings you can switch to an email on every change or to only the notices that need your decision, and choose the hour of the summary, who receives these emails, their language and time zone.",
+            NotificationPreference.EssentialOnly =>
+                "You chose to receive only the notices that need your decision. In your notification settings you can switch to an email on every change or to a daily summary, and choose who receives these emails, their language and time zone.",
+            _ =>
+                "You receive an email whenever a delivery date of your open orders changes. In your notification settings you can switch to a daily summary or to only the notices that need your decision, and choose who receives these emails, their language and time zone.",
+        };
 
         public override string NotificationSettings => "Notification settings";
+
+        public override string AnswerSubject(CustomerResponse response, string orderNumber) => response == CustomerResponse.CancelledOpenQuantity
+            ? $"Cancellation confirmed: order {orderNumber}"
+            : $"Your answer is recorded: order {orderNumber}";
+
+        public override string AnswerRecorded(CustomerResponse response, string productName, string sku, string orderNumber, int quantityOpen, string? eta) =>
+            (response, eta) switch
+            {
+                (CustomerResponse.CancelledOpenQuantity, _) =>
+                    $"you cancelled the open quantity ({Units(quantityOpen)}) of {productName} ({sku}) in order {orderNumber}. We will not ship it.",
+                (_, null) =>
+                    $"you agreed to wait for {productName} ({sku}) in order {orderNumber}. The new delivery date is not yet known; we will tell you as soon as we know it.",
+                _ =>
+                    $"you accepted the new delivery date of {productName} ({sku}) in order {orderNumber}: {eta}. We ship as soon as the goods are ready.",
+            };
+
+        public override string AnsweredBy(string who, string when) => $"Answered by {who} on {when}.";
+
+        private static string Units(int quantity) => quantity == 1 ? "1 unit" : $"{quantity} units";
 
         protected override string ChangedSubject(int orderCount, int lineCount, string orders) =>
             (orderCount, lineCount) switch
@@ -219,7 +283,7 @@ public abstract class EmailTexts
 
         public override string LanguageTag => "de";
 
-        public override string Greeting(string customerName) => $"Guten Tag {customerName},";
+        public override string Greeting(string? recipientName) => string.IsNullOrWhiteSpace(recipientName) ? "Guten Tag," : $"Guten Tag {recipientName.Trim()},";
 
         public override string Intro(NotificationKind kind, int lineCount) => kind switch
         {
@@ -242,6 +306,8 @@ public abstract class EmailTexts
 
         public override string Quantity(int quantity) => quantity == 1 ? "1 Stück offen" : $"{quantity} Stück offen";
 
+        public override string Promised => "Zugesagt";
+
         public override string PreviouslyExpected => "Bisher erwartet";
 
         public override string NowExpected => "Jetzt erwartet";
@@ -250,11 +316,21 @@ public abstract class EmailTexts
 
         public override string News(EmailLine line) => line.News switch
         {
-            LineNews.Later => line.DaysMoved == 1 ? "1 Tag später" : $"{line.DaysMoved} Tage später",
-            LineNews.Earlier => line.DaysMoved == -1 ? "Gute Nachricht: 1 Tag früher" : $"Gute Nachricht: {-line.DaysMoved} Tage früher",
-            LineNews.DateNowKnown => "Gute Nachricht: Der Termin steht jetzt fest",
+            LineNews.Later => AgainstPromised(line.DaysLateAgainstPromised) ?? "Später als bisher erwartet",
+            LineNews.Earlier => Joined("Gute Nachricht: früher als bisher erwartet", AgainstPromised(line.DaysLateAgainstPromised)),
+            LineNews.DateNowKnown => Joined("Gute Nachricht: Der Termin steht jetzt fest", AgainstPromised(line.DaysLateAgainstPromised)),
             LineNews.DateNowUnknown => "Der neue Termin ist noch nicht bekannt",
             _ => "Überfällig – wir prüfen das",
+        };
+
+        protected override string? AgainstPromised(int? daysLate) => daysLate switch
+        {
+            null => null,
+            0 => "zum zugesagten Termin",
+            1 => "1 Tag später als zugesagt",
+            -1 => "1 Tag früher als zugesagt",
+            > 0 and var late => $"{late} Tage später als zugesagt",
+            var early => $"{-early} Tage früher als zugesagt",
         };
 
         public override string Reason => "Grund";
@@ -270,13 +346,17 @@ public abstract class EmailTexts
             _ => "Sonstiges",
         };
 
-        public override string ConsentNeeded =>
-            "Ihre Entscheidung ist gefragt: Bitte teilen Sie uns mit, ob Sie den neuen Termin annehmen oder die offene Menge stornieren möchten.";
+        public override string ConsentNeeded(EmailLine line) => line.NewEta is null
+            ? "Ihre Entscheidung ist gefragt: Bitte teilen Sie uns mit, ob Sie warten möchten, bis wir den neuen Termin kennen, oder die offene Menge stornieren möchten."
+            : "Ihre Entscheidung ist gefragt: Bitte teilen Sie uns mit, ob Sie den neuen Termin annehmen oder die offene Menge stornieren möchten.";
 
-        public override string NoActionNeeded =>
-            "Wenn der neue Termin für Sie passt, müssen Sie nichts tun. Sie können die offene Menge auch stornieren.";
+        public override string NoActionNeeded(EmailLine line) => line.News switch
+        {
+            LineNews.Later => "Wenn der neue Termin für Sie passt, müssen Sie nichts tun. Sie können die offene Menge auch stornieren.",
+            _ => "Sie müssen jetzt nichts tun: Wir nennen Ihnen den neuen Termin, sobald wir ihn kennen. Sie können die offene Menge auch stornieren.",
+        };
 
-        public override string AcceptNewDate => "Neuen Termin annehmen";
+        public override string AcceptNewDate(EmailLine line) => line.NewEta is null ? "Warten" : "Neuen Termin annehmen";
 
         public override string CancelOpenQuantity => "Offene Menge stornieren";
 
@@ -294,9 +374,34 @@ public abstract class EmailTexts
 
         public override string OpenPortal => "Meine offenen Positionen";
 
-        public override string SettingsHint => "Sie erhalten diese E-Mails zu Ihren offenen Bestellungen. Sie können zwischen sofortigen E-Mails, einer täglichen Übersicht und nur entscheidungsrelevanten Mitteilungen wählen.";
+        public override string SettingsHint(NotificationPreference preference) => preference switch
+        {
+            NotificationPreference.DailyDigest =>
+                "Sie haben eine tägliche Übersicht gewählt, wenn sich Liefertermine ändern. In Ihren Benachrichtigungseinstellungen können Sie zu einer E-Mail bei jeder Änderung oder zu nur den Mitteilungen wechseln, die Ihre Entscheidung brauchen, und die Uhrzeit der Übersicht, die Empfänger, Sprache und Zeitzone dieser E-Mails wählen.",
+            NotificationPreference.EssentialOnly =>
+                "Sie haben gewählt, nur Mitteilungen zu erhalten, die Ihre Entscheidung brauchen. In Ihren Benachrichtigungseinstellungen können Sie zu einer E-Mail bei jeder Änderung oder zu einer täglichen Übersicht wechseln und die Empfänger, Sprache und Zeitzone dieser E-Mails wählen.",
+            _ =>
+                "Sie erhalten eine E-Mail, sobald sich ein Liefertermin Ihrer offenen Bestellungen ändert. In Ihren Benachrichtigungseinstellungen können Sie zu einer täglichen Übersicht oder zu nur den Mitteilungen wechseln, die Ihre Entscheidung brauchen, und die Empfänger, Sprache und Zeitzone dieser E-Mails wählen.",
+        };
 
         public override string NotificationSettings => "Benachrichtigungseinstellungen";
+
+        public override string AnswerSubject(CustomerResponse response, string orderNumber) => response == CustomerResponse.CancelledOpenQuantity
+            ? $"Stornierung bestätigt: Auftrag {orderNumber}"
+            : $"Ihre Antwort ist vermerkt: Auftrag {orderNumber}";
+
+        public override string AnswerRecorded(CustomerResponse response, string productName, string sku, string orderNumber, int quantityOpen, string? eta) =>
+            (response, eta) switch
+            {
+                (CustomerResponse.CancelledOpenQuantity, _) =>
+                    $"Sie haben die offene Menge ({quantityOpen} Stück) von {productName} ({sku}) in Auftrag {orderNumber} storniert. Wir liefern sie nicht.",
+                (_, null) =>
+                    $"Sie warten auf {productName} ({sku}) in Auftrag {orderNumber}. Der neue Liefertermin ist noch nicht bekannt; wir nennen ihn Ihnen, sobald wir ihn kennen.",
+                _ =>
+                    $"Sie haben den neuen Liefertermin von {productName} ({sku}) in Auftrag {orderNumber} angenommen: {eta}. Wir liefern, sobald die Ware bereit ist.",
+            };
+
+        public override string AnsweredBy(string who, string when) => $"Beantwortet von {who} am {when}.";
 
         protected override string ChangedSubject(int orderCount, int lineCount, string orders) =>
             (orderCount, lineCount) switch

@@ -11,7 +11,7 @@ public sealed record RenderedEmail(string Subject, string HtmlBody, string TextB
 /// <see cref="HtmlRenderer"/> (encoding done by the renderer, not by hand), the text part and the
 /// calendar file from the same <see cref="EmailContent"/>.
 /// </summary>
-public sealed class NotificationEmailRenderer : IAsyncDisposable
+public class NotificationEmailRenderer : IAsyncDisposable
 {
     // The renderer resolves component services (some of them scoped) from a scope of its own that lives as long as it does.
     private readonly AsyncServiceScope scope;
@@ -23,7 +23,8 @@ public sealed class NotificationEmailRenderer : IAsyncDisposable
         renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
     }
 
-    public async Task<RenderedEmail> RenderAsync(EmailContent content, string messageIdHost)
+    /// <remarks>Virtual so that tests can make one customer's email fail to build (the composer must isolate it).</remarks>
+    public virtual async Task<RenderedEmail> RenderAsync(EmailContent content, string messageIdHost)
     {
         var texts = EmailTexts.For(content.Culture);
         var subject = texts.Subject(content);
@@ -49,5 +50,6 @@ public sealed class NotificationEmailRenderer : IAsyncDisposable
     {
         await renderer.DisposeAsync();
         await scope.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }

@@ -12,7 +12,7 @@ public static class PlainTextEmail
     public static string Write(EmailContent content, EmailTexts texts)
     {
         var text = new StringBuilder();
-        text.AppendLine(texts.Greeting(content.CustomerName)).AppendLine();
+        text.AppendLine(texts.Greeting(content.RecipientName)).AppendLine();
         text.AppendLine(texts.Intro(content.Kind, content.LineCount));
         text.AppendLine(texts.AsOf($"{DateFormat.LongInstant(content.ComposedAt, content.TimeZone, content.Culture)} ({content.TimeZone.Id})"));
 
@@ -24,6 +24,10 @@ public static class PlainTextEmail
             {
                 text.AppendLine();
                 text.Append("* ").Append(line.ProductName).Append(" (").Append(line.Sku).Append("), ").AppendLine(texts.Quantity(line.QuantityOpen));
+                if (line.PromisedDate is { } promised)
+                {
+                    text.Append("  ").Append(texts.Promised).Append(": ").AppendLine(DateFormat.Long(promised, content.Culture, texts.NotYetKnown));
+                }
                 text.Append("  ").Append(texts.PreviouslyExpected).Append(": ").AppendLine(DateFormat.Long(line.OldEta, content.Culture, texts.NotYetKnown));
                 if (line.News != LineNews.Overdue)
                 {
@@ -36,13 +40,13 @@ public static class PlainTextEmail
                 }
                 if (line.ConsentNeeded)
                 {
-                    text.Append("  ").AppendLine(texts.ConsentNeeded);
-                    text.Append("  ").Append(texts.AcceptNewDate).Append(": ").AppendLine(line.AcceptUrl);
+                    text.Append("  ").AppendLine(texts.ConsentNeeded(line));
+                    text.Append("  ").Append(texts.AcceptNewDate(line)).Append(": ").AppendLine(line.AcceptUrl);
                     text.Append("  ").Append(texts.CancelOpenQuantity).Append(": ").AppendLine(line.CancelUrl);
                 }
                 else if (line.IsDelay)
                 {
-                    text.Append("  ").AppendLine(texts.NoActionNeeded);
+                    text.Append("  ").AppendLine(texts.NoActionNeeded(line));
                     text.Append("  ").Append(texts.CancelOpenQuantity).Append(": ").AppendLine(line.CancelUrl);
                 }
             }
@@ -61,7 +65,7 @@ public static class PlainTextEmail
         }
         text.AppendLine().Append(texts.OpenPortal).Append(": ").AppendLine(content.PortalUrl);
         text.AppendLine().AppendLine("--");
-        text.AppendLine(texts.SettingsHint);
+        text.AppendLine(texts.SettingsHint(content.Preference));
         text.Append(texts.NotificationSettings).Append(": ").AppendLine(content.SettingsUrl);
         return text.ToString().ReplaceLineEndings("\r\n");
     }

@@ -40,7 +40,20 @@ public sealed class StaffLineHistory(
             $"{c.ChangedBy} ({SourceLabel(c.Source)})",
             null)));
 
-        var answer = await db.OrderLines.AsNoTracking()
+        // Every answer from its audit row (which ETA it answered, from where); an answer recorded before
+        // the audit rows existed is read from the line itself.
+        var answers = await db.CustomerAnswers.AsNoTracking()
+            .Where(a => a.OrderLineId == lineId)
+            .Select(a => new { a.Response, a.AnsweredAt, a.AnsweredBy, a.AnsweredEta, a.Source })
+            .ToListAsync(cancellationToken);
+        events.AddRange(answers.Select(a => new LineHistoryEvent(
+            a.AnsweredAt,
+            LineHistoryEventKind.CustomerAnswer,
+            AnswerTitle(a.Response, a.AnsweredEta),
+            $"Answered the ETA {DateFormat.Eta(a.AnsweredEta)}, {(a.Source == AnswerSource.EmailLink ? "from a link in a delay email" : "in the portal")}",
+            a.AnsweredBy,
+            null)));
+        var answer = answers.Count > 0 ? null : await db.OrderLines.AsNoTracking()
             .Where(l => l.Id == lineId && l.CustomerRespondedAt != null)
             .Select(l => new { l.CustomerResponse, l.CustomerRespondedAt, l.CustomerRespondedBy })
             .SingleOrDefaultAsync(cancellationToken);
@@ -49,7 +62,7 @@ public sealed class StaffLineHistory(
             events.Add(new LineHistoryEvent(
                 answeredAt,
                 LineHistoryEventKind.CustomerAnswer,
-                answer.CustomerResponse == CustomerResponse.AcceptedNewDate ? "Customer accepted the new date" : "Customer cancelled the open quantity",
+                AnswerTitle(answer.CustomerResponse, row.Eta),
                 null,
                 answer.CustomerRespondedBy,
                 null));
@@ -95,6 +108,11 @@ public sealed class StaffLineHistory(
         line.Events.AddRange(events.OrderByDescending(e => e.At).ThenBy(e => e.Kind));
         return line;
     }
+
+    private static string AnswerTitle(CustomerResponse response, DateOnly? eta) =>
+        response == CustomerResponse.CancelledOpenQuantity ? "Customer cancelled the open quantity"
+        : eta is null ? "Customer agreed to wait for the new date"
+        : "Customer accepted the new date";
 
     public static string SourceLabel(ChangeSource source) => source switch
     {

@@ -91,7 +91,7 @@ public sealed class CoalescingTests(NotificationAppFactory factory) : IClassFixt
 
         var message = Assert.Single(factory.Smtp.MessagesTo(customer.Email));
         Assert.StartsWith("Good news", message.Subject);
-        Assert.Contains("Good news: 4 days earlier", message.TextBody);
+        Assert.Contains("Good news: earlier than previously expected · 4 days earlier than promised", message.TextBody);
         Assert.DoesNotContain("Cancel the open quantity", message.TextBody);
     }
 

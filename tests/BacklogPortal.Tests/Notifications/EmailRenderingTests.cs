@@ -37,12 +37,13 @@ public sealed class EmailRenderingTests : IAsyncLifetime
         var newDates = html.QuerySelectorAll("[data-new-eta]").Select(e => e.TextContent.Trim()).ToList();
         Assert.Equal(["Friday, March 20, 2026", "not yet known", "Monday, March 2, 2026"], newDates);
         Assert.Contains("Wednesday, March 11, 2026", html.Body!.TextContent);
-        Assert.Contains("9 days later", html.Body.TextContent);
-        Assert.Contains("Good news: 7 days earlier", html.Body.TextContent);
+        Assert.Contains("19 days later than promised", html.Body.TextContent);
+        Assert.Contains("Good news: earlier than previously expected · on the promised date", html.Body.TextContent);
         Assert.Contains("Reason: Supplier delay — Container held at port", html.Body.TextContent);
         Assert.Contains("Friday, March 20, 2026", email.TextBody);
         Assert.Contains("Now expected: not yet known", email.TextBody);
-        Assert.Contains("Good news: 7 days earlier", email.TextBody);
+        Assert.Contains("Good news: earlier than previously expected · on the promised date", email.TextBody);
+        Assert.Contains("Promised: Sunday, March 1, 2026", email.TextBody);
     }
 
     [Fact]
@@ -55,8 +56,8 @@ public sealed class EmailRenderingTests : IAsyncLifetime
         Assert.Equal("de", html.DocumentElement.GetAttribute("lang"));
         var newDates = html.QuerySelectorAll("[data-new-eta]").Select(e => e.TextContent.Trim()).ToList();
         Assert.Equal(["Freitag, 20. März 2026", "noch nicht bekannt", "Montag, 2. März 2026"], newDates);
-        Assert.Contains("9 Tage später", html.Body!.TextContent);
-        Assert.Contains("Gute Nachricht: 7 Tage früher", html.Body.TextContent);
+        Assert.Contains("19 Tage später als zugesagt", html.Body!.TextContent);
+        Assert.Contains("Gute Nachricht: früher als bisher erwartet · zum zugesagten Termin", html.Body.TextContent);
         Assert.Contains("Grund: Verzögerung beim Lieferanten — Container held at port", html.Body.TextContent);
         Assert.Contains("Jetzt erwartet: Freitag, 20. März 2026", email.TextBody);
         Assert.Contains("Bisher erwartet: Mittwoch, 11. März 2026", email.TextBody);
@@ -97,7 +98,7 @@ public sealed class EmailRenderingTests : IAsyncLifetime
     [Fact]
     public async Task ProductNamesAreEncodedNotInjected()
     {
-        var content = Content("en-US", "UTC") with { CustomerName = "<b>Evil</b> & Co" };
+        var content = Content("en-US", "UTC") with { RecipientName = "<b>Evil</b> & Co" };
         var email = await renderer.RenderAsync(content, Links.Host);
 
         Assert.DoesNotContain("<b>Evil</b>", email.HtmlBody);
@@ -133,8 +134,9 @@ public sealed class EmailRenderingTests : IAsyncLifetime
 
     private static EmailContent Content(string culture, string timeZone)
     {
-        EmailLine Line(int id, string order, DateOnly? oldEta, DateOnly? newEta, LineNews news, bool consent, int changes) => new()
+        EmailLine Line(int id, string order, DateOnly? promised, DateOnly? oldEta, DateOnly? newEta, LineNews news, bool consent, int changes) => new()
         {
+            PromisedDate = promised,
             LineId = id,
             OrderNumber = order,
             Sku = $"SKU-{id}",
@@ -161,12 +163,12 @@ public sealed class EmailRenderingTests : IAsyncLifetime
             [
                 new EmailOrder("SO-1001", Links.Order("SO-1001"),
                 [
-                    Line(1, "SO-1001", new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 20), LineNews.Later, consent: true, changes: 2),
-                    Line(2, "SO-1001", new DateOnly(2026, 3, 12), null, LineNews.DateNowUnknown, consent: false, changes: 1),
+                    Line(1, "SO-1001", new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 20), LineNews.Later, consent: true, changes: 2),
+                    Line(2, "SO-1001", new DateOnly(2026, 3, 12), new DateOnly(2026, 3, 12), null, LineNews.DateNowUnknown, consent: false, changes: 1),
                 ]),
                 new EmailOrder("SO-1002", Links.Order("SO-1002"),
                 [
-                    Line(3, "SO-1002", new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 2), LineNews.Earlier, consent: false, changes: 1),
+                    Line(3, "SO-1002", new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 2), LineNews.Earlier, consent: false, changes: 1),
                 ]),
             ],
             PortalUrl = Links.Backlog,

@@ -2,6 +2,8 @@ using BacklogPortal.Domain;
 using BacklogPortal.Orders;
 using BacklogPortal.Staff.Lines;
 using BacklogPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static BacklogPortal.Tests.Orders.OrderTestData;
@@ -23,7 +25,7 @@ public sealed class CustomerResponsesTests : IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync();
         data = new OrderTestData(database);
-        responses = new CustomerResponses(database, clock, NullLogger<CustomerResponses>.Instance);
+        responses = Responses(database, clock);
         northwind = await data.CustomerAsync("Northwind Traders");
         contoso = await data.CustomerAsync("Contoso Retail");
     }
@@ -220,4 +222,73 @@ public sealed class CustomerResponsesTests : IAsyncLifetime
         Assert.Equal((CustomerResponse.CancelledOpenQuantity, LineStatus.Cancelled, line.Version + 2),
             (after.CustomerResponse, after.Status, after.Version));
     }
+
+    [Fact]
+    public async Task AnAnswerWritesItsAuditRowAndQueuesAConfirmationInTheCustomersLanguage()
+    {
+        await using (var db = database.CreateDbContext())
+        {
+            await db.Customers.Where(c => c.Id == northwind.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Culture, "de-DE").SetProperty(c => c.NotificationEmail, "einkauf@northwind.example"));
+        }
+        var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+        var line = lines[0];
+
+        var result = await responses.RespondAsync(northwind.Id, line.Id, line.Version, CustomerResponse.AcceptedNewDate, Alice, AnswerSource.EmailLink);
+
+        Assert.True(result.IsRecorded);
+        await using var check = database.CreateDbContext();
+        var audit = Assert.Single(await check.CustomerAnswers.Where(a => a.OrderLineId == line.Id).ToListAsync());
+        Assert.Equal((northwind.Id, CustomerResponse.AcceptedNewDate, Promised.AddDays(45), clock.GetUtcNow(), Alice, AnswerSource.EmailLink),
+            (audit.CustomerId, audit.Response, audit.AnsweredEta, audit.AnsweredAt, audit.AnsweredBy, audit.Source));
+        var confirmation = Assert.Single(await check.Notifications.Include(n => n.Body)
+            .Where(n => n.CustomerId == northwind.Id && n.Kind == NotificationKind.AnswerConfirmation).ToListAsync());
+        Assert.Equal(NotificationStatus.Pending, confirmation.Status);
+        Assert.Equal($"Ihre Antwort ist vermerkt: Auftrag {order.OrderNumber}", confirmation.Subject);
+        var date = Promised.AddDays(45).ToString("D", System.Globalization.CultureInfo.GetCultureInfo("de-DE"));
+        Assert.Contains($"in Auftrag {order.OrderNumber} angenommen: {date}.", confirmation.Body!.TextBody);
+        Assert.Contains($"Beantwortet von {Alice} am", confirmation.Body.TextBody);
+        Assert.DoesNotContain("Northwind Traders,", confirmation.Body.TextBody);
+        Assert.Contains(date, confirmation.Body.HtmlBody);
+    }
+
+    [Fact]
+    public async Task ACancellationOfALineWithoutADateSaysSoAndEveryAnswerStaysInTheHistory()
+    {
+        var (_, lines) = await data.OrderAsync(northwind, new LineSpec(Promised, [(null, EtaReasonCode.SupplierDelay, "Supplier cannot say")], ConsentRequired: true));
+        var line = lines[0];
+
+        Assert.True((await responses.AcceptNewDateAsync(northwind.Id, line.Id, line.Version, Alice)).IsRecorded);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.True((await responses.CancelOpenQuantityAsync(northwind.Id, line.Id, line.Version + 1, "bob@example.com")).IsRecorded);
+
+        await using var check = database.CreateDbContext();
+        var answers = await check.CustomerAnswers.Where(a => a.OrderLineId == line.Id).OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal([CustomerResponse.AcceptedNewDate, CustomerResponse.CancelledOpenQuantity], answers.Select(a => a.Response));
+        Assert.All(answers, a => Assert.Null(a.AnsweredEta));
+        Assert.All(answers, a => Assert.Equal(AnswerSource.Portal, a.Source));
+        var texts = await check.NotificationBodies
+            .Where(b => check.Notifications.Any(n => n.Id == b.NotificationId && n.Kind == NotificationKind.AnswerConfirmation && n.CustomerId == northwind.Id))
+            .OrderBy(b => b.NotificationId).Select(b => b.TextBody).ToListAsync();
+        Assert.Equal(2, texts.Count);
+        Assert.Contains("you agreed to wait for", texts[0]);
+        Assert.Contains("The new delivery date is not yet known", texts[0]);
+        Assert.DoesNotContain("accepted the new delivery date", texts[0]);
+        Assert.Contains("you cancelled the open quantity (10 units)", texts[1]);
+
+        // Staff see both answers in the line's history, with the ETA each answered.
+        var history = await new StaffLineHistory(database, new StaffBacklogQuery(database, clock), StaffAuthorization(), clock).GetAsync(StaffUser(), line.Id);
+        var shown = history!.Events.Where(e => e.Kind == LineHistoryEventKind.CustomerAnswer).ToList();
+        Assert.Equal(["Customer cancelled the open quantity", "Customer agreed to wait for the new date"], shown.Select(e => e.Title));
+        Assert.All(shown, e => Assert.Contains("Answered the ETA", e.Detail));
+    }
+
+    private static Microsoft.AspNetCore.Authorization.IAuthorizationService StaffAuthorization() =>
+        new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddLogging()
+            .AddAuthorizationCore(options => options.AddPolicy(BacklogPortal.Components.Account.Policies.Staff, policy => policy.RequireRole(Roles.Staff)))
+            .BuildServiceProvider()
+            .GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
+
+    private static System.Security.Claims.ClaimsPrincipal StaffUser() => new(new System.Security.Claims.ClaimsIdentity(
+        [new(System.Security.Claims.ClaimTypes.Name, "staff@example.com"), new(System.Security.Claims.ClaimTypes.Role, Roles.Staff)], "test"));
 }

@@ -28,6 +28,10 @@ public sealed class OrderDetailPageTests : PortalComponentTestContext
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddSingleton<OrderDetails>();
         Services.AddSingleton<CustomerResponses>();
+        Services.AddSingleton<BacklogPortal.Notifications.DispatchSignal>();
+        Services.AddSingleton<BacklogPortal.Notifications.EmailQueue>();
+        Services.AddSingleton<BacklogPortal.Notifications.AnswerConfirmations>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new BacklogPortal.Hosting.PortalOptions { PublicBaseUrl = "https://portal.example.com" }));
         northwind = await data.CustomerAsync("Northwind Traders");
         contoso = await data.CustomerAsync("Contoso Retail");
     }
@@ -144,7 +148,7 @@ public sealed class OrderDetailPageTests : PortalComponentTestContext
     {
         var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent());
         var line = lines[0];
-        await new CustomerResponses(Database, Clock, NullLogger<CustomerResponses>.Instance)
+        await OrderTestData.Responses(Database, Clock)
             .AcceptNewDateAsync(northwind.Id, line.Id, line.Version, "alice@example.com");
 
         var (page, dialogs) = RenderAs(northwind, order.OrderNumber, $"?line={line.Id}&respond=accept");

@@ -1,5 +1,6 @@
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Orders;
 using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Tests.Orders;
@@ -91,6 +92,16 @@ internal sealed class OrderTestData(IDbContextFactory<PortalDbContext> database)
         await using var db = await database.CreateDbContextAsync();
         await db.OrderLines.Where(l => l.Id == lineId).ExecuteUpdateAsync(s => s.SetProperty(l => l.Version, l => l.Version + 1));
     }
+
+    /// <summary>The real answer service, with its real confirmation emails queued in the same database.</summary>
+    public static CustomerResponses Responses(IDbContextFactory<PortalDbContext> database, TimeProvider clock) => new(
+        database,
+        new BacklogPortal.Notifications.AnswerConfirmations(
+            new BacklogPortal.Notifications.EmailQueue(database, new BacklogPortal.Notifications.DispatchSignal(),
+                Microsoft.Extensions.Options.Options.Create(new BacklogPortal.Hosting.PortalOptions { PublicBaseUrl = "https://portal.example.com" }), clock),
+            Microsoft.Extensions.Options.Options.Create(new BacklogPortal.Hosting.PortalOptions { PublicBaseUrl = "https://portal.example.com" })),
+        clock,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<CustomerResponses>.Instance);
 
     /// <summary>A second delay, 45 days past the promise in all: the FTC rule asks for express consent.</summary>
     public static LineSpec AwaitingConsent(int shipped = 0) => new(

@@ -309,6 +309,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             var queue = services.GetRequiredService<EmailQueue>();
             await queue.EnqueueAsync(new OutgoingEmail(NotificationKind.AccountEmail, null, "someone@example.com", "Confirm", "<p>x</p>", "x"));
         }),
+        new("account emails: the customer's language looked up, the email queued", typeof(BacklogPortal.Components.Account.IdentityEmailSender), async (services, _) =>
+        {
+            var sender = services.GetRequiredService<Microsoft.AspNetCore.Identity.IEmailSender<BacklogPortal.Data.ApplicationUser>>();
+            await sender.SendPasswordResetLinkAsync(new BacklogPortal.Data.ApplicationUser { CustomerId = 1, DisplayName = "Alice" }, "alice@example.com", "https://portal.example.com/x");
+        }),
         new("notifications log: page, counts, one email, re-queue", typeof(NotificationLog), async (services, server) =>
         {
             AnswerLikeAWaitingCustomer(server);
@@ -399,6 +404,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
+        new("retention of email bodies and outbox rows", typeof(NotificationRetention), async (services, server) =>
+        {
+            server.QueryRows = _ => 0;
+            await services.GetRequiredService<NotificationRetention>().RunAsync();
+        }),
         new("telemetry: outbox gauges", typeof(BacklogPortal.Telemetry.OutboxGauges), async (services, _) =>
             await services.GetRequiredService<BacklogPortal.Telemetry.OutboxGauges>().SampleAsync()),
     ];
