@@ -96,6 +96,35 @@ await Check("a sign-in cookie issued by one instance works on the other (shared 
 
 using var erp = Http.Erp(proxyUrl);
 
+await Check("1,000 circuit attempts by one user: refused past the limit while another customer works normally", async () =>
+{
+    static string CookieHeader(CookieContainer jar, string url) =>
+        string.Join("; ", jar.GetCookies(new Uri(url)).Select(c => $"{c.Name}={c.Value}"));
+    var aliceJar = new CookieContainer();
+    using (var signIn = Http.Browser(b.BaseUrl, aliceJar))
+    {
+        await Http.SignInAsync(signIn, "alice@example.com");
+    }
+    var bobJar = new CookieContainer();
+    using var bob = Http.Browser(b.BaseUrl, bobJar);
+    bob.DefaultRequestHeaders.Add("X-Forwarded-For", "10.0.0.2");
+    await Http.SignInAsync(bob, "bob@example.com");
+    var bobBefore = await CircuitStorm.P95Async(async () => (await bob.GetAsync("/backlog")).EnsureSuccessStatusCode().Dispose(), 20);
+
+    var storm = CircuitStorm.RunAsync(b.BaseUrl, CookieHeader(aliceJar, b.BaseUrl), "10.0.0.1", attempts: 1000, concurrency: 25);
+    var bobDuring = await CircuitStorm.P95Async(async () => (await bob.GetAsync("/backlog")).EnsureSuccessStatusCode().Dispose(), 20);
+    using var bobsTab = await CircuitStorm.ConnectAsync(b.BaseUrl, CookieHeader(bobJar, b.BaseUrl), "10.0.0.2");
+    var outcome = await storm;
+    foreach (var socket in outcome.Open)
+    {
+        socket.Abort();
+        socket.Dispose();
+    }
+    return (outcome.Accepted == 20 && outcome.Refused == 980 && outcome.Failed == 0,
+        $"alice: {outcome.Accepted} circuits accepted (Portal:Circuits:PerUser 20), {outcome.Refused} refused with 429, {outcome.Failed} other failures; " +
+        $"bob meanwhile opened a circuit and loaded /backlog with p95 {bobDuring.TotalMilliseconds:0} ms (before the storm {bobBefore.TotalMilliseconds:0} ms)");
+});
+
 await Check("an ETA changed through one instance appears on a customer's page served by the other, without a reload", async () =>
 {
     var context = await browser.NewContextAsync(new() { BaseURL = proxyUrl + "/" });
