@@ -294,9 +294,5 @@ public sealed class NotificationComposer(
         return marked;
     }
 
-<<<<<<< HEAD
-    private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId);
-=======
     private sealed record WaitingCustomer(int CustomerId, DateTimeOffset Oldest, NotificationPreference Preference, string TimeZoneId, int? DigestHour);
->>>>>>> main
 }
