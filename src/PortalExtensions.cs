@@ -8,6 +8,7 @@ using BacklogPortal.EtaChanges;
 using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
 using BacklogPortal.Integration;
+using BacklogPortal.Localization;
 using BacklogPortal.Import;
 using BacklogPortal.Notifications;
 using BacklogPortal.Orders;
@@ -28,6 +29,7 @@ public static class PortalExtensions
     {
         builder.AddHosting();
         builder.AddTelemetry();
+        builder.AddPortalLocalization();
         builder.AddData();
         builder.AddEmail();
         builder.AddNotifications();
@@ -68,6 +70,8 @@ public static class PortalExtensions
         // redirect) carry them too; ASP.NET Core would otherwise put both first in the pipeline.
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: a signed-in customer's pages (and the circuit the Blazor hub starts) take their account's language.
+        app.UsePortalLocalization();
 
         app.UseRateLimiter();
         app.UseCircuitLimits();

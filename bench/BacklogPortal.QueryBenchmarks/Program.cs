@@ -59,12 +59,12 @@ if (args.Contains("--dashboard"))
 }
 
 var backlog = new CustomerBacklog(factory, TimeProvider.System);
-var queries = new (string Name, Func<int, BacklogQuery> Make)[]
+var queries = new (string Name, Func<int, BacklogView> Make)[]
 {
-    ("default sort (ETA), pages 1-100", i => new BacklogQuery(Page: i % 100, PageSize: 50)),
-    ("sort by order number desc", i => new BacklogQuery(Page: i % 100, PageSize: 50, Sort: BacklogSort.OrderNumber, Descending: true)),
-    ("overdue only", i => new BacklogQuery(Page: i % 10, PageSize: 50, OverdueOnly: true)),
-    ("text search 'SKU-00042'", i => new BacklogQuery(Page: 0, PageSize: 50, Search: "SKU-00042")),
+    ("default sort (ETA), pages 1-100", i => new BacklogView { Page = 1 + i % 100 }),
+    ("sort by order number desc", i => new BacklogView { Page = 1 + i % 100, Sort = BacklogSort.OrderNumber, Descending = true }),
+    ("overdue only", i => new BacklogView { Page = 1 + i % 10, OverdueOnly = true }),
+    ("text search 'SKU-00042'", i => new BacklogView { Search = "SKU-00042" }),
 };
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -10,42 +11,124 @@ namespace BacklogPortal.Backlog;
 /// </summary>
 public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = BacklogView.MaxPageSize;
 
-    public async Task<BacklogResult> GetOpenLinesAsync(int customerId, BacklogQuery query, CancellationToken cancellationToken = default)
+    public async Task<BacklogResult> GetOpenLinesAsync(int customerId, BacklogView view, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var today = Today;
+        var today = await TodayForAsync(db, customerId, cancellationToken);
+        var lines = Matching(db, customerId, view, today);
 
-        var lines = db.OrderLines.AsNoTracking()
-            .Where(l => l.CustomerId == customerId)
-            .Where(LineRules.IsOpen);
+        // One aggregate for the count and the totals of every matching line, not only the page's.
+        var totals = await lines
+            .GroupBy(l => 1)
+            .Select(g => new BacklogTotals(
+                g.Count(),
+                g.Sum(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled),
+                g.Sum(l => (double)(l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled) * (double)l.UnitPrice)))
+            .SingleOrDefaultAsync(cancellationToken) ?? BacklogTotals.None;
 
-        if (query.Kind is { } kind)
-        {
-            lines = lines.Where(l => l.Kind == kind);
-        }
-        if (query.OverdueOnly)
-        {
-            lines = lines.Where(LineRules.IsOverdueOn(today));
-        }
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            lines = lines.Where(TextSearch.AnyContains<OrderLine>(query.Search, l => l.Order!.OrderNumber, l => l.Product!.Sku, l => l.Product!.Name));
-        }
-
-        var total = await lines.CountAsync(cancellationToken);
-        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var pageSize = Math.Clamp(view.PageSize, 1, MaxPageSize);
         // Two steps: pick the page's line ids on the narrow lines table (the sort then touches only
-        // what it needs), then read the 50 rows with their order and product. Joining first would
-        // join every open line of the customer just to throw all but 50 away.
-        var pageIds = await Sort(lines, query.Sort, query.Descending)
-            .Skip(Math.Max(query.Page, 0) * pageSize)
+        // what it needs), then read the rows with their order and product. Joining first would
+        // join every open line of the customer just to throw all but one page away.
+        var pageIds = await Sorted(lines, view, today)
+            .Skip(view.Skip)
             .Take(pageSize)
             .Select(l => l.Id)
             .ToListAsync(cancellationToken);
+        var rows = await ReadLinesAsync(db, customerId, pageIds, cancellationToken);
+        return new BacklogResult(rows, totals.Lines, today) { Totals = totals with { Value = Math.Round(totals.Value, 2) } };
+    }
+
+    /// <summary>
+    /// The lines of <paramref name="lineIds"/> that belong to the customer, in the order given: what a live
+    /// update re-reads after a change. Ids of another customer's lines find nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<BacklogLine>> GetLinesAsync(int customerId, IReadOnlyCollection<int> lineIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ReadLinesAsync(db, customerId, [.. lineIds], cancellationToken);
+    }
+
+    /// <summary>
+    /// The customer's open lines that <paramref name="view"/>'s filters select (not paged, not sorted), for
+    /// features that show the same lines another way (the CSV export).
+    /// </summary>
+    public static IQueryable<OrderLine> Matching(PortalDbContext db, int customerId, BacklogView view, DateOnly today)
+    {
+        var lines = db.OrderLines.AsNoTracking()
+            .Where(l => l.CustomerId == customerId)
+            .Where(LineRules.IsOpen);
+        if (view.Kind is { } kind)
+        {
+            lines = lines.Where(l => l.Kind == kind);
+        }
+        if (view.OverdueOnly)
+        {
+            lines = lines.Where(LineRules.IsOverdueOn(today));
+        }
+        if (view.AwaitingDecisionOnly)
+        {
+            lines = lines.Where(LineRules.AwaitsDecision);
+        }
+        if (!string.IsNullOrWhiteSpace(view.Search))
+        {
+            lines = lines.Where(TextSearch.AnyContains<OrderLine>(view.Search, l => l.Order!.OrderNumber, l => l.Product!.Sku, l => l.Product!.Name));
+        }
+        return lines;
+    }
+
+    /// <summary>The lines in the view's order; every order ends with a unique tie-breaker, so pages never overlap.</summary>
+    public static IOrderedQueryable<OrderLine> Sorted(IQueryable<OrderLine> lines, BacklogView view, DateOnly today)
+    {
+        var descending = view.Descending;
+        return view.Sort switch
+        {
+            BacklogSort.OrderNumber => lines.ByOrderNumber(descending),
+            BacklogSort.OrderDate => lines.By(l => l.Order!.OrderDate, descending),
+            BacklogSort.Product => lines.By(l => l.Product!.Name, descending),
+            BacklogSort.Kind => lines.By(l => l.Kind, descending),
+            BacklogSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
+            BacklogSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
+            BacklogSort.DateMoved => lines.By(l => l.EtaChangeCount, descending),
+            BacklogSort.Status => lines.By(StatusRank(today), descending),
+            _ => lines.ByEta(descending),
+        };
+    }
+
+    public async Task<string?> GetCustomerNameAsync(int customerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>"Today" where the customer is (their time zone), which decides what is overdue.</summary>
+    public async Task<DateOnly> TodayForAsync(PortalDbContext db, int customerId, CancellationToken cancellationToken = default)
+    {
+        var zoneId = await db.Customers.Where(c => c.Id == customerId).Select(c => c.TimeZoneId).SingleOrDefaultAsync(cancellationToken);
+        return CustomerLocale.TodayIn(CustomerLocale.ZoneFor(zoneId), clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The order of the status column, most urgent first: the same precedence the status chip shows
+    /// (<see cref="BacklogLine.StatusOn"/>), as one CASE expression the database sorts by.
+    /// </summary>
+    private static Expression<Func<OrderLine, int>> StatusRank(DateOnly today) =>
+        l => l.ConsentRequired && l.CustomerResponse == CustomerResponse.None ? (int)BacklogLineStatus.DecisionNeeded
+            : l.Eta != null && l.Eta < today ? (int)BacklogLineStatus.Overdue
+            : l.Status == LineStatus.PartiallyShipped ? (int)BacklogLineStatus.PartlyShipped
+            : l.Eta == null ? (int)BacklogLineStatus.WaitingForDate
+            : (int)BacklogLineStatus.Scheduled;
+
+    private static async Task<IReadOnlyList<BacklogLine>> ReadLinesAsync(PortalDbContext db, int customerId, List<int> lineIds, CancellationToken cancellationToken)
+    {
+        if (lineIds.Count == 0)
+        {
+            return [];
+        }
         var rows = await db.OrderLines.AsNoTracking()
-            .Where(l => l.CustomerId == customerId && pageIds.Contains(l.Id))
+            .Where(l => l.CustomerId == customerId && lineIds.Contains(l.Id))
             .Select(l => new BacklogLine(
                 l.Id,
                 l.Order!.OrderNumber,
@@ -63,51 +146,34 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
                 l.ConsentRequired,
                 l.CustomerResponse))
             .ToListAsync(cancellationToken);
-        var position = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        var position = lineIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
         rows.Sort((a, b) => position[a.LineId].CompareTo(position[b.LineId]));
-
-        return new BacklogResult(rows, total, today);
+        return rows;
     }
-
-    public async Task<string?> GetCustomerNameAsync(int customerId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
-    }
-
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-    private static IQueryable<OrderLine> Sort(IQueryable<OrderLine> lines, BacklogSort sort, bool descending) => sort switch
-    {
-        BacklogSort.OrderNumber => lines.ByOrderNumber(descending),
-        BacklogSort.OrderDate => lines.By(l => l.Order!.OrderDate, descending),
-        BacklogSort.Product => lines.By(l => l.Product!.Name, descending),
-        BacklogSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
-        BacklogSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
-        _ => lines.ByEta(descending),
-    };
 }
 
-public enum BacklogSort
+/// <param name="Lines">Matching lines.</param>
+/// <param name="Units">Open units of the matching lines.</param>
+/// <param name="Value">Open units × unit price, in the orders' currency.</param>
+public sealed record BacklogTotals(int Lines, int Units, double Value)
 {
-    Eta,
-    OrderNumber,
-    OrderDate,
-    Product,
-    PromisedDate,
-    OpenQuantity,
+    public static readonly BacklogTotals None = new(0, 0, 0);
 }
 
-public sealed record BacklogQuery(
-    int Page = 0,
-    int PageSize = 50,
-    BacklogSort Sort = BacklogSort.Eta,
-    bool Descending = false,
-    string? Search = null,
-    BacklogKind? Kind = null,
-    bool OverdueOnly = false);
+public sealed record BacklogResult(IReadOnlyList<BacklogLine> Lines, int TotalCount, DateOnly Today)
+{
+    public BacklogTotals Totals { get; init; } = BacklogTotals.None;
+}
 
-public sealed record BacklogResult(IReadOnlyList<BacklogLine> Lines, int TotalCount, DateOnly Today);
+/// <summary>What the status column says about an open line, in the order it sorts.</summary>
+public enum BacklogLineStatus
+{
+    DecisionNeeded = 0,
+    Overdue = 1,
+    PartlyShipped = 2,
+    WaitingForDate = 3,
+    Scheduled = 4,
+}
 
 public sealed record BacklogLine(
     int LineId,
@@ -132,4 +198,11 @@ public sealed record BacklogLine(
     public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
 
     public bool IsOverdueOn(DateOnly today) => LineRules.IsOverdue(Eta, today);
+
+    public BacklogLineStatus StatusOn(DateOnly today) =>
+        LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse) ? BacklogLineStatus.DecisionNeeded
+        : IsOverdueOn(today) ? BacklogLineStatus.Overdue
+        : Status == LineStatus.PartiallyShipped ? BacklogLineStatus.PartlyShipped
+        : Eta is null ? BacklogLineStatus.WaitingForDate
+        : BacklogLineStatus.Scheduled;
 }

@@ -24,6 +24,17 @@ public static class DateFormat
 
     public static string Eta(DateOnly? eta) => eta is null ? UnknownEta : Short(eta);
 
+    /// <summary>
+    /// The short form with the month names of <paramref name="culture"/>: "20 Mar 2026", "20. März 2026".
+    /// Customer pages pass the culture of their circuit (the customer's language).
+    /// </summary>
+    public static string Short(DateOnly? date, CultureInfo culture) =>
+        date?.ToString(culture.TwoLetterISOLanguageName == "de" ? "d. MMM yyyy" : ShortDatePattern, culture) ?? NoDate;
+
+    /// <summary>An instant as date and time in the zone, with the zone named, e.g. "20 Mar 2026, 14:05 (Europe/Berlin)".</summary>
+    public static string Instant(DateTimeOffset instant, TimeZoneInfo zone, CultureInfo culture) =>
+        $"{Short(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime), culture)}, {TimeZoneInfo.ConvertTime(instant, zone).ToString("HH:mm", CultureInfo.InvariantCulture)} ({zone.Id})";
+
     public static string Instant(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString(ShortInstantPattern, CultureInfo.InvariantCulture);
 

@@ -30,12 +30,14 @@ public static class NotificationsExtensions
         services.AddSingleton<AnswerConfirmations>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationDispatcher>(sp, NotificationDispatcher.NewOwnerId()));
         services.AddSingleton<NotificationLog>();
+        services.AddSingleton<NotificationRetention>();
 
         services.AddHealthChecks().AddCheck<DispatchLagHealthCheck>("email dispatch", tags: [HealthTags.Ready]);
 
         services.AddHostedService<PublicBaseUrlCheck>();
         services.AddHostedService<NotificationComposerService>();
         services.AddHostedService<NotificationDispatcherService>();
+        services.AddHostedService<NotificationRetentionService>();
         return builder;
     }
 }

@@ -61,6 +61,13 @@ public sealed class NotificationsOptions : IValidatableObject
     public TimeSpan ReadyLagThreshold { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// How long the content of sent emails and the handled outbox rows are kept (<see cref="NotificationRetention"/>).
+    /// The record of each email (recipient, subject, when sent), the ETA audit trail and the customers' answers are
+    /// kept for good: they are the proof of notice and consent the FTC rule asks for.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
     /// Off: no background composing, dispatching or scheduled jobs in this instance (tests drive
     /// them by hand; an instance can serve pages only). The outbox still fills and other instances send.
     /// </summary>
@@ -123,6 +130,10 @@ public sealed class NotificationsOptions : IValidatableObject
         if (ReadyLagThreshold < TimeSpan.FromSeconds(1))
         {
             yield return Invalid(nameof(ReadyLagThreshold), $"must be at least 00:00:01, not {ReadyLagThreshold}");
+        }
+        if (Retention < TimeSpan.FromDays(1))
+        {
+            yield return Invalid(nameof(Retention), $"must be at least 1.00:00:00 (staff look at recent emails), not {Retention}");
         }
         if (OverdueScanInterval < TimeSpan.FromSeconds(1))
         {

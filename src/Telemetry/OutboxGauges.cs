@@ -1,5 +1,6 @@
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public readonly record struct OutboxSample(long Depth, TimeSpan OldestPendingAge
 /// </summary>
 public sealed class OutboxGauges(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<TelemetryOptions> options, TimeProvider clock, ILogger<OutboxGauges> logger)
-    : BackgroundService
+    : PeriodicBackgroundService(clock, logger)
 {
     private OutboxSample latest;
 
@@ -33,26 +34,13 @@ public sealed class OutboxGauges(
         var oldestEntry = await waitingEntries.OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var oldestEmail = await unsentEmails.OrderBy(n => n.Id).Select(n => (DateTimeOffset?)n.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var oldest = new[] { oldestEntry, oldestEmail }.Min();
-        var sample = new OutboxSample(depth, oldest is { } since ? clock.GetUtcNow() - since : TimeSpan.Zero);
+        var sample = new OutboxSample(depth, oldest is { } since ? Clock.GetUtcNow() - since : TimeSpan.Zero);
         latest = sample;
         return sample;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.OutboxSampleInterval, clock);
-        do
-        {
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // A gauge keeps its last value through a database hiccup; the health checks report the outage.
-                logger.LogWarning(exception, "Sampling the outbox for telemetry failed.");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    // A failed sample keeps the gauges at their last value; the health checks report a database outage.
+    protected override TimeSpan Interval => options.Value.OutboxSampleInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SampleAsync(cancellationToken);
 }

@@ -24,11 +24,11 @@ public sealed class DemoDataSeeder(
     public const string ApiKey = "demo-erp-key-0000000000000000";
 
     // Customers without portal users of their own get a purchasing mailbox, so every demo ETA change
-    // reaches someone (Fabrikam's in German).
+    // reaches someone (Fabrikam's in German; Contoso, bob's customer, reads the portal and its emails in German too).
     private static readonly (string Number, string Name, string Culture, string TimeZone, int Orders, string? Mailbox)[] DemoCustomers =
     [
         ("C-1001", "Northwind Traders", "en-US", "America/New_York", 38, null),
-        ("C-1002", "Contoso Retail", "en-GB", "Europe/London", 30, null),
+        ("C-1002", "Contoso Retail", "de-DE", "Europe/Berlin", 30, null),
         ("C-1003", "Fabrikam Handel GmbH", "de-DE", "Europe/Berlin", 18, "einkauf@fabrikam.example"),
         ("C-1004", "Adventure Works Cycles", "en-US", "America/Los_Angeles", 16, "purchasing@adventure-works.example"),
         ("C-1005", "Tailspin Toys", "en-US", "America/Chicago", 14, "orders@tailspin.example"),

@@ -28,7 +28,9 @@ public sealed class BacklogPageTests(PortalServer server) : PortalTest(server)
         Assert.Empty(firstPage.Intersect(contosoOrders));
         var firstPageRows = await rows.AllInnerTextsAsync();
 
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = new Regex("next page", RegexOptions.IgnoreCase) }).ClickAsync();
+        await page.WaitForInteractiveAsync("backlog-page");
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Next", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/backlog\?page=2$"));
 
         await Expect(rows.First).Not.ToHaveTextAsync(firstPageRows[0]);
         var secondPageRows = await rows.AllInnerTextsAsync();

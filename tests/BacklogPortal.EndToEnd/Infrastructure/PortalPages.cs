@@ -21,10 +21,7 @@ public static partial class PortalPages
     public static ILocator SignInButton(this IPage page) =>
         page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = SignInButtonName() });
 
-    /// <summary>
-    /// The rows of the backlog grid. They are loaded by the grid's ServerData once the Blazor circuit
-    /// is up (the prerendered HTML has none), so a visible row also means the page is interactive.
-    /// </summary>
+    /// <summary>The rows of the backlog table (already in the prerendered page: wait for the circuit before clicking).</summary>
     public static ILocator BacklogRows(this IPage page) =>
         page.GetByTestId("backlog-grid").Locator("tbody tr").Filter(new LocatorFilterOptions { HasTextRegex = OrderNumber() });
 
@@ -33,6 +30,38 @@ public static partial class PortalPages
     {
         var rows = await page.BacklogRows().AllInnerTextsAsync();
         return rows.Select(row => OrderNumber().Match(row).Value).ToList();
+    }
+
+    /// <summary>
+    /// Waits until the page's circuit runs (the element with <paramref name="testId"/> says <c>data-interactive="true"</c>):
+    /// before that, the prerendered HTML shows everything but answers no click or key.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(this IPage page, string testId) =>
+        Assertions.Expect(page.GetByTestId(testId)).ToHaveAttributeAsync("data-interactive", "true");
+
+    /// <summary>
+    /// Staff on <c>/staff/lines</c>: opens the line of <paramref name="row"/> and changes its ETA with a reason, as
+    /// a person does (drawer, dialog, date, reason, save), and waits until the dialog is closed.
+    /// </summary>
+    public static async Task ChangeEtaOfRowAsync(this IPage staffPage, ILocator row, DateOnly newEta, Domain.EtaReasonCode reason, string? reasonText = null)
+    {
+        await row.GetByTestId("open-line").ClickAsync();
+        await staffPage.GetByTestId("change-line-eta").ClickAsync();
+        var dialog = staffPage.GetByTestId("change-line-eta-dialog");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        // MudBlazor puts the test id on the input element itself.
+        var date = dialog.GetByTestId("eta-date");
+        await date.FillAsync(Domain.DateFormat.Short(newEta));
+        await date.PressAsync("Tab");
+        await dialog.GetByTestId("eta-reason").ClickAsync();
+        await staffPage.Locator(".mud-popover-open").GetByText(Domain.EtaReasonLabels.Label(reason), new() { Exact = true }).ClickAsync();
+        if (reasonText is not null)
+        {
+            await dialog.GetByTestId("eta-reason-text").FillAsync(reasonText);
+        }
+        // The dialog's actions sit outside the element that carries its test id.
+        await staffPage.GetByTestId("eta-save").ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
     }
 
     /// <summary>Horizontal overflow of the whole page in CSS pixels (0 when nothing sticks out sideways).</summary>

@@ -36,21 +36,7 @@ public sealed partial class DelayEmailTests(PortalServer server) : PortalTest(se
         var row = rows.Filter(new() { HasTextRegex = new Regex($@"{Regex.Escape(line.OrderNumber)}\s*line {line.LineNumber}\b") });
         await Expect(row).ToHaveCountAsync(1);
         // The row opens the line's drawer; the change starts there.
-        await row.GetByTestId("open-line").ClickAsync();
-        await staffPage.GetByTestId("change-line-eta").ClickAsync();
-
-        var dialog = staffPage.GetByTestId("change-line-eta-dialog");
-        await Expect(dialog).ToBeVisibleAsync();
-        // MudBlazor puts the test id on the input element itself.
-        var date = dialog.GetByTestId("eta-date");
-        await date.FillAsync(DateFormat.Short(newEta));
-        await date.PressAsync("Tab");
-        await dialog.GetByTestId("eta-reason").ClickAsync();
-        await staffPage.Locator(".mud-popover-open").GetByText(EtaReasonLabels.Label(EtaReasonCode.SupplierDelay), new() { Exact = true }).ClickAsync();
-        await dialog.GetByTestId("eta-reason-text").FillAsync("The supplier's container moved to a later vessel.");
-        // The dialog's actions sit outside the element that carries its test id.
-        await staffPage.GetByTestId("eta-save").ClickAsync();
-        await Expect(dialog).ToBeHiddenAsync();
+        await staffPage.ChangeEtaOfRowAsync(row, newEta, EtaReasonCode.SupplierDelay, "The supplier's container moved to a later vessel.");
         await Expect(row).ToContainTextAsync(DateFormat.Short(newEta));
 
         // The email, as the SMTP server received it.

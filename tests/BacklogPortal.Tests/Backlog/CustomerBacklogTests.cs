@@ -32,7 +32,7 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         await build.OrderAsync(northwind, Today.AddDays(-10), (keyboard, Today.AddDays(5)), (keyboard, Today.AddDays(9)));
         var contosoOrder = await build.OrderAsync(contoso, Today.AddDays(-3), (keyboard, Today.AddDays(2)));
 
-        var page = await backlog.GetOpenLinesAsync(northwind.Id, new BacklogQuery());
+        var page = await backlog.GetOpenLinesAsync(northwind.Id, new BacklogView());
 
         Assert.Equal(2, page.TotalCount);
         Assert.All(page.Lines, line => Assert.NotEqual(contosoOrder.OrderNumber, line.OrderNumber));
@@ -55,7 +55,7 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery());
+        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView());
 
         var line = Assert.Single(page.Lines);
         Assert.Equal(Today.AddDays(3), line.Eta);
@@ -69,8 +69,8 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         await build.OrderAsync(customer, Today.AddDays(-10),
             (keyboard, null), (keyboard, Today.AddDays(9)), (keyboard, Today.AddDays(1)), (keyboard, Today.AddDays(4)));
 
-        var first = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Page: 0, PageSize: 3));
-        var second = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Page: 1, PageSize: 3));
+        var first = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Page = 1, PageSize = 3 });
+        var second = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Page = 2, PageSize = 3 });
 
         Assert.Equal(4, first.TotalCount);
         Assert.Equal([Today.AddDays(1), Today.AddDays(4), Today.AddDays(9)], first.Lines.Select(l => l.Eta));
@@ -85,9 +85,9 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         var console = await build.ProductAsync("CON-NEXT", "Game Console Next", releaseDate: Today.AddDays(30));
         await build.OrderAsync(customer, Today.AddDays(-20), (keyboard, Today.AddDays(-2)), (console, Today.AddDays(30)));
 
-        var preOrders = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Kind: BacklogKind.PreOrder));
-        var overdue = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(OverdueOnly: true));
-        var search = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(Search: "console"));
+        var preOrders = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Kind = BacklogKind.PreOrder });
+        var overdue = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { OverdueOnly = true });
+        var search = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Search = "console" });
 
         Assert.Equal("CON-NEXT", Assert.Single(preOrders.Lines).Sku);
         Assert.Equal("KB-1", Assert.Single(overdue.Lines).Sku);
@@ -102,9 +102,56 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         await build.OrderAsync(customer, Today, Enumerable.Range(0, CustomerBacklog.MaxPageSize + 5)
             .Select(i => (keyboard, (DateOnly?)Today.AddDays(i))).ToArray());
 
-        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogQuery(PageSize: 10_000));
+        var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { PageSize = 10_000 });
 
         Assert.Equal(CustomerBacklog.MaxPageSize, page.Lines.Count);
         Assert.Equal(CustomerBacklog.MaxPageSize + 5, page.TotalCount);
+    }
+
+    [Fact]
+    public async Task EveryColumnSortsAndStatusPutsDecisionsFirst()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        var order = await build.OrderAsync(customer, Today.AddDays(-10),
+            (keyboard, Today.AddDays(9)), (keyboard, Today.AddDays(-2)), (keyboard, null), (keyboard, Today.AddDays(4)));
+        await using (var db = database.CreateDbContext())
+        {
+            var decision = await db.OrderLines.SingleAsync(l => l.OrderId == order.Id && l.LineNumber == 4);
+            decision.ConsentRequired = true;
+            await db.SaveChangesAsync();
+        }
+
+        var byStatus = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Sort = BacklogSort.Status });
+        var byStatusDescending = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Sort = BacklogSort.Status, Descending = true });
+
+        // Decision needed, overdue, waiting for a date, scheduled.
+        Assert.Equal<DateOnly?>([Today.AddDays(4), Today.AddDays(-2), null, Today.AddDays(9)], byStatus.Lines.Select(l => l.Eta));
+        Assert.Equal<DateOnly?>([Today.AddDays(9), null, Today.AddDays(-2), Today.AddDays(4)], byStatusDescending.Lines.Select(l => l.Eta));
+        foreach (var sort in Enum.GetValues<BacklogSort>())
+        {
+            var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Sort = sort, Descending = true });
+            Assert.Equal(4, page.Lines.Count);
+        }
+    }
+
+    [Fact]
+    public async Task AwaitingMyDecisionAndTotalsCoverEveryMatchingLine()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard", price: 12.5m);
+        var order = await build.OrderAsync(customer, Today.AddDays(-10),
+            Enumerable.Range(1, 7).Select(i => (keyboard, (DateOnly?)Today.AddDays(i))).ToArray());
+        await using (var db = database.CreateDbContext())
+        {
+            await db.OrderLines.Where(l => l.OrderId == order.Id && l.LineNumber <= 3)
+                .ExecuteUpdateAsync(set => set.SetProperty(l => l.ConsentRequired, true));
+        }
+
+        var awaiting = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { AwaitingDecisionOnly = true, PageSize = 2 });
+
+        Assert.Equal(2, awaiting.Lines.Count);
+        // Three lines of five units at 12.50, although the page holds two.
+        Assert.Equal(new BacklogTotals(3, 15, 187.5), awaiting.Totals);
     }
 }

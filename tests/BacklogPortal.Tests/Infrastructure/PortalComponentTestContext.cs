@@ -19,8 +19,14 @@ public abstract class PortalComponentTestContext : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        // The customer pages' strings (IStringLocalizer<CustomerTexts>); the test thread's culture picks the language.
+        Services.AddLocalization();
         Authorization = AddAuthorization();
         Services.AddSingleton<TimeProvider>(Clock);
+        // The live updates every customer page subscribes to; tests poll with PollOnceAsync instead of the timer.
+        Services.AddLogging();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new BacklogPortal.Backlog.LiveUpdatesOptions()));
+        Services.AddSingleton<BacklogPortal.Backlog.LineChangeFeed>();
     }
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));

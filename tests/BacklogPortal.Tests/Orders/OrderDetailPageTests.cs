@@ -182,4 +182,92 @@ public sealed class OrderDetailPageTests : PortalComponentTestContext
         page.WaitForAssertion(() => Assert.Contains("does not match a line of this order", page.Find("[data-testid=link-message]").TextContent));
         Assert.Empty(dialogs.FindAll("[data-testid=respond-dialog]"));
     }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("acc%C3%A9pt")]
+    public async Task ALinkWithAnUnknownAnswerShowsTheLineAndSaysWhatIsMissing(string respond)
+    {
+        var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent());
+
+        var (page, dialogs) = RenderAs(northwind, order.OrderNumber, $"?line={lines[0].Id}&respond={respond}");
+
+        page.WaitForAssertion(() => Assert.Contains("did not say whether to accept or cancel", page.Find("[data-testid=link-message]").TextContent));
+        Assert.DoesNotContain("does not match a line", page.Markup);
+        Assert.Single(page.FindAll("[data-testid=order-line]"));
+        Assert.Empty(dialogs.FindAll("[data-testid=respond-dialog]"));
+    }
+
+    [Theory]
+    [InlineData("105>")]
+    [InlineData("x")]
+    [InlineData("-1")]
+    [InlineData("99999999999999")]
+    public async Task AMangledLineInALinkStillShowsTheOrder(string lineText)
+    {
+        var (order, _) = await data.OrderAsync(northwind, AwaitingConsent());
+
+        var (page, dialogs) = RenderAs(northwind, order.OrderNumber, $"?line={Uri.EscapeDataString(lineText)}&respond=accept");
+
+        page.WaitForAssertion(() => Assert.Contains("does not match a line of this order", page.Find("[data-testid=link-message]").TextContent));
+        Assert.Single(page.FindAll("[data-testid=order-line]"));
+        Assert.Empty(dialogs.FindAll("[data-testid=respond-dialog]"));
+    }
+
+    [Fact]
+    public async Task AcceptingALineWithoutADateSaysThatTheCustomerAcceptsToWait()
+    {
+        var (order, lines) = await data.OrderAsync(northwind, AwaitingConsent() with
+        {
+            Moves = [(Promised.AddDays(20), EtaReasonCode.SupplierDelay, null), (null, EtaReasonCode.SupplierDelay, "No date from the supplier")],
+        });
+
+        var (page, dialogs) = RenderAs(northwind, order.OrderNumber, $"?line={lines[0].Id}&respond=accept");
+
+        dialogs.WaitForElement("[data-testid=respond-dialog]");
+        Assert.Contains("Wait until we know the date?", dialogs.Markup);
+        Assert.Equal("Wait for the date", dialogs.Find("[data-testid=respond-confirm]").TextContent.Trim());
+        Assert.DoesNotContain("Accept new date", dialogs.Markup);
+        Assert.DoesNotContain("Accept the new date", dialogs.Markup);
+        Assert.Equal("Wait for the date", page.Find("[data-testid=accept-new-date]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("?q=kb&sort=-status&page=2", "/backlog?q=kb&sort=-status&page=2")]
+    [InlineData("https://evil.example/?q=x", "/backlog")]
+    [InlineData("//evil.example", "/backlog")]
+    public async Task TheWayBackLeadsToTheBacklogViewTheCustomerCameFromAndNowhereElse(string back, string expected)
+    {
+        var (order, _) = await data.OrderAsync(northwind, OnSchedule());
+
+        var (page, _) = RenderAs(northwind, order.OrderNumber, "?back=" + Uri.EscapeDataString(back));
+
+        page.WaitForAssertion(() => Assert.Equal(expected, page.Find("[data-testid=back-to-backlog]").GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task AChangeOfALineOfTheOrderShowsWithoutAReload()
+    {
+        Services.AddSingleton<BacklogPortal.Notifications.OutboxSignal>();
+        Services.AddSingleton<BacklogPortal.EtaChanges.EtaChangeService>();
+        var (order, lines) = await data.OrderAsync(northwind, OnSchedule(), OnSchedule());
+        var feed = Services.GetRequiredService<BacklogPortal.Backlog.LineChangeFeed>();
+        await feed.PollOnceAsync();
+        var (page, _) = RenderAs(northwind, order.OrderNumber);
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=order-line]").Count));
+
+        var changed = await Services.GetRequiredService<BacklogPortal.EtaChanges.EtaChangeService>().ChangeAsync(new(
+            BacklogPortal.EtaChanges.EtaChangeTarget.ForLine(lines[1].Id, lines[1].Version), Promised.AddDays(12),
+            EtaReasonCode.Transport, null, ChangeSource.Staff, "staff@example.com"));
+        Assert.Equal(BacklogPortal.EtaChanges.EtaChangeOutcome.Changed, changed.Outcome);
+        await feed.PollOnceAsync();
+
+        page.WaitForAssertion(() =>
+        {
+            var card = page.Find($"[data-line-id='{lines[1].Id}']");
+            Assert.Contains("13 Mar 2027", card.QuerySelector("[data-testid=line-eta]")!.TextContent);
+            Assert.Contains("row-updated", card.ClassName);
+        });
+        Assert.DoesNotContain("row-updated", page.Find($"[data-line-id='{lines[0].Id}']").ClassName);
+    }
 }

@@ -58,7 +58,12 @@ public sealed class TelemetryTests
     });
 
     [Fact]
-    public Task TheScrapeEndpointIsOffUnlessConfigured() => WithPortalAsync(new() { ["Notifications:BackgroundProcessing"] = "false" }, async factory =>
+    public Task TheScrapeEndpointIsOffUnlessConfigured() => WithPortalAsync(new()
+    {
+        ["Notifications:BackgroundProcessing"] = "false",
+        // On in appsettings.Development.json (the test host's environment); off is the default everywhere else.
+        ["Telemetry:PrometheusEndpoint"] = "false",
+    }, async factory =>
     {
         var response = await factory.CreatePortalClient().GetAsync("/metrics");
 

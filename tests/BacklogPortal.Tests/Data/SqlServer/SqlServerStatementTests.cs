@@ -102,12 +102,30 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             {
                 foreach (var descending in new[] { false, true })
                 {
-                    var page = await backlog.GetOpenLinesAsync(1, new BacklogQuery(1, 50, sort, descending, "50%_[x]", BacklogKind.PreOrder, OverdueOnly: true));
+                    var page = await backlog.GetOpenLinesAsync(1, new BacklogView
+                    {
+                        Page = 1, Sort = sort, Descending = descending, Search = "50%_[x]", Kind = BacklogKind.PreOrder, OverdueOnly = true,
+                    });
                     Assert.Single(page.Lines);
+                    Assert.Single((await backlog.GetOpenLinesAsync(1, new BacklogView { Sort = sort, Descending = descending, AwaitingDecisionOnly = true })).Lines);
                 }
             }
-            await backlog.GetOpenLinesAsync(1, new BacklogQuery());
+            await backlog.GetOpenLinesAsync(1, new BacklogView());
+            Assert.Single(await backlog.GetLinesAsync(1, [1, 2]));
             Assert.NotNull(await backlog.GetCustomerNameAsync(1));
+        }),
+        new("live page updates: the change log since the last poll", typeof(BacklogPortal.Backlog.LineChangeFeed), async (services, _) =>
+        {
+            var feed = services.GetRequiredService<BacklogPortal.Backlog.LineChangeFeed>();
+            await feed.PollOnceAsync(); // the position
+            await feed.PollOnceAsync(); // what came after it, and ids skipped meanwhile
+            await feed.PollOnceAsync();
+        }),
+        new("a customer's language and time zone for pages", typeof(BacklogPortal.Localization.CustomerLocales), async (services, _) =>
+        {
+            var locales = services.GetRequiredService<BacklogPortal.Localization.CustomerLocales>();
+            locales.Forget(1);
+            Assert.NotNull(await locales.GetAsync(1));
         }),
         new("staff lines: every sort and filter, lines by id, SKU and customer search", typeof(StaffBacklogQuery), async (services, _) =>
         {
@@ -378,6 +396,11 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
+        new("retention of email bodies and outbox rows", typeof(NotificationRetention), async (services, server) =>
+        {
+            server.QueryRows = _ => 0;
+            await services.GetRequiredService<NotificationRetention>().RunAsync();
+        }),
         new("telemetry: outbox gauges", typeof(BacklogPortal.Telemetry.OutboxGauges), async (services, _) =>
             await services.GetRequiredService<BacklogPortal.Telemetry.OutboxGauges>().SampleAsync()),
     ];
