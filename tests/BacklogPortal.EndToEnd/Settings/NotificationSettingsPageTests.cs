@@ -13,10 +13,10 @@ public sealed class NotificationSettingsPageTests(PortalServer server) : PortalT
     [Fact]
     public Task CustomerChoosesADailyDigestAndAddsAnAddressThatWaitsForItsLink() => InBrowserAsync(async page =>
     {
-        var colleague = $"colleague-{Guid.NewGuid():n}@contoso.example";
+        var colleague = $"colleague-{Guid.NewGuid():n}@northwind.example";
         try
         {
-            await page.SignInAsync(DemoDataSeeder.BobEmail, DemoDataSeeder.Password);
+            await page.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
             await Expect(page).ToHaveURLAsync(new Regex("/backlog$"));
             await page.GotoAsync("settings/notifications");
             var save = page.GetByTestId("save-settings");
@@ -50,22 +50,25 @@ public sealed class NotificationSettingsPageTests(PortalServer server) : PortalT
     });
 
     [Fact]
-    public Task SettingsPageFitsAPhone() => InBrowserAsync(async page =>
+    public Task AGermanCustomerSeesTheSettingsInGermanAndTheyFitAPhone() => InBrowserAsync(async page =>
     {
+        // Contoso Retail (bob) reads the portal in German.
         await page.SignInAsync(DemoDataSeeder.BobEmail, DemoDataSeeder.Password);
         await Expect(page).ToHaveURLAsync(new Regex("/backlog$"));
         await page.GotoAsync("settings/notifications");
         await Expect(page.GetByTestId("save-settings")).ToBeEnabledAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Level = 1 })).ToHaveTextAsync("Benachrichtigungseinstellungen");
+        await Expect(page.GetByTestId("save-settings")).ToHaveTextAsync(new Regex("Einstellungen speichern", RegexOptions.IgnoreCase));
         Assert.Equal(0, await page.HorizontalOverflowAsync());
         await page.SaveScreenshotIfRequestedAsync("settings-phone");
     }, Phone);
 
-    // The demo customers are shared by every browser test: put Contoso back as it was.
+    // The demo customers are shared by every browser test: put Northwind back as it was.
     private async Task RestoreAsync(string colleague)
     {
         await using var db = await Server.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         await db.NotificationRecipients.Where(r => r.Email == colleague).ExecuteDeleteAsync();
-        await db.Customers.Where(c => c.Name == "Contoso Retail")
+        await db.Customers.Where(c => c.Name == "Northwind Traders")
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.NotificationPreference, NotificationPreference.Immediate));
     }
 }
