@@ -96,6 +96,40 @@ await Check("a sign-in cookie issued by one instance works on the other (shared 
 
 using var erp = Http.Erp(proxyUrl);
 
+await Check("an ETA changed through one instance appears on a customer's page served by the other, without a reload", async () =>
+{
+    var context = await browser.NewContextAsync(new() { BaseURL = proxyUrl + "/" });
+    // Pinned to b by the proxy's own cookie; the change goes to a directly.
+    await context.AddCookiesAsync([new() { Name = "portal_route", Value = "b", Domain = "127.0.0.1", Path = "/" }]);
+    var page = await context.NewPageAsync();
+    await page.GotoAsync("Account/Login");
+    await page.Locator("[id='Input.Email']").FillAsync("alice@example.com");
+    await page.Locator("[id='Input.Password']").FillAsync(Http.Password);
+    await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^\s*(log|sign) in\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).ClickAsync();
+    await page.WaitForURLAsync(url => !url.Contains("Login", StringComparison.OrdinalIgnoreCase));
+    await page.GotoAsync("backlog");
+    await page.Locator("[data-testid=backlog-page][data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+    var orderNumber = System.Text.RegularExpressions.Regex.Match(await page.Locator("[data-testid=backlog-row]").First.InnerTextAsync(), @"SO-\d+").Value;
+    // Only that order's lines on screen, so the changed line stays on the page whatever its new date's place in the sort.
+    await page.GotoAsync($"backlog?q={orderNumber}");
+    await page.Locator("[data-testid=backlog-page][data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+    var rowText = await page.Locator("[data-testid=backlog-row]").First.InnerTextAsync();
+    using var erpOnA = Http.Erp(a.BaseUrl);
+    var order = await erpOnA.GetFromJsonAsync<System.Text.Json.JsonElement>($"orders/{orderNumber}");
+    var line = order.GetProperty("lines").EnumerateArray()
+        .First(l => rowText.Contains(l.GetProperty("sku").GetString()!, StringComparison.Ordinal) && l.GetProperty("quantityOpen").GetInt32() > 0);
+    var lineNumber = line.GetProperty("lineNumber").GetInt32();
+    using var change = await erpOnA.PutAsJsonAsync($"orders/{orderNumber}/lines/{lineNumber}/eta", new { eta = Date(137), reasonCode = "transport", reasonText = "Harness: live update" });
+    change.EnsureSuccessStatusCode();
+    var committed = Stopwatch.StartNew();
+    await page.Locator("tr.row-updated").First.WaitForAsync(new() { Timeout = 10_000 });
+    var shownAfter = committed.Elapsed;
+    var cookie = (await context.CookiesAsync()).Single(c => c.Name == "portal_route").Value;
+    await context.CloseAsync();
+    return (shownAfter <= TimeSpan.FromSeconds(2) && cookie == "b",
+        $"{orderNumber} line {lineNumber} changed on instance a; the page on instance {cookie} showed it {shownAfter.TotalSeconds:0.00} s after the commit (bar 2 s)");
+});
+
 await Check($"each email is sent exactly once by the two dispatchers ({customers} customers)", async () =>
 {
     var expected = await DelayOneSkuForNewCustomersAsync("HARNESS-ONCE", customers);
