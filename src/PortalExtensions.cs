@@ -5,6 +5,7 @@ using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
 using BacklogPortal.EtaChanges;
+using BacklogPortal.Export;
 using BacklogPortal.Fulfilment;
 using BacklogPortal.Hosting;
 using BacklogPortal.Integration;
@@ -44,6 +45,7 @@ public static class PortalExtensions
         builder.AddImport();
         builder.AddSettings();
         builder.AddCalendar();
+        builder.AddExport();
         return builder;
     }
 
@@ -85,6 +87,7 @@ public static class PortalExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         app.MapCalendar();
+        app.MapExport();
         return app;
     }
 }

@@ -1,7 +1,11 @@
 namespace BacklogPortal.Domain;
 
-/// <summary>A shipment of some or all of a line's open quantity: written with the line's new quantities, in one transaction.</summary>
-public class LineShipment
+/// <summary>
+/// What a shipment and a cancellation record alike: which line, how many units, who recorded it, from where and
+/// when. Written with the line's new quantities, in one transaction (Fulfilment/LineFulfilmentService). Not an
+/// entity of its own: each kind has its table.
+/// </summary>
+public abstract class LineFulfilmentRecord
 {
     public long Id { get; set; }
 
@@ -9,16 +13,10 @@ public class LineShipment
 
     public OrderLine? OrderLine { get; set; }
 
-    /// <summary>Copied from the line so that a customer's shipments are read without joins.</summary>
+    /// <summary>Copied from the line so that a customer's records are read without joins.</summary>
     public int CustomerId { get; set; }
 
     public int Quantity { get; set; }
-
-    public DateOnly ShippedOn { get; set; }
-
-    public string? Carrier { get; set; }
-
-    public string? TrackingNumber { get; set; }
 
     public ChangeSource Source { get; set; }
 
@@ -28,24 +26,18 @@ public class LineShipment
     public DateTimeOffset RecordedAt { get; set; }
 }
 
-/// <summary>Open quantity of a line cancelled by the seller (staff or ERP); a customer's own cancellation is recorded on the line.</summary>
-public class LineCancellation
+/// <summary>A shipment of some or all of a line's open quantity.</summary>
+public class LineShipment : LineFulfilmentRecord
 {
-    public long Id { get; set; }
+    public DateOnly ShippedOn { get; set; }
 
-    public int OrderLineId { get; set; }
+    public string? Carrier { get; set; }
 
-    public OrderLine? OrderLine { get; set; }
+    public string? TrackingNumber { get; set; }
+}
 
-    public int CustomerId { get; set; }
-
-    public int Quantity { get; set; }
-
+/// <summary>Open quantity of a line cancelled by the seller (staff or ERP); a customer's own cancellation is recorded on the line.</summary>
+public class LineCancellation : LineFulfilmentRecord
+{
     public string? Reason { get; set; }
-
-    public ChangeSource Source { get; set; }
-
-    public required string RecordedBy { get; set; }
-
-    public DateTimeOffset RecordedAt { get; set; }
 }

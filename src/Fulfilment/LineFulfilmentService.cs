@@ -53,33 +53,24 @@ public sealed class LineFulfilmentService(
 
         var quantity = request.Quantity;
         var by = request.RecordedBy.Trim();
-        return await RecordAsync(request.LineId, request.ExpectedVersion, quantity, Verb.Ship,
+        return await RecordAsync(request.ExpectedVersion, Verb.Ship,
             s => s
                 .SetProperty(l => l.QuantityShipped, l => l.QuantityShipped + quantity)
                 .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
                     ? LineStatus.Shipped
                     : LineStatus.PartiallyShipped)
                 .SetProperty(l => l.Version, l => l.Version + 1),
-            async (db, customerId) =>
+            () => new LineShipment
             {
-                var shipment = new LineShipment
-                {
-                    OrderLineId = request.LineId,
-                    CustomerId = customerId,
-                    Quantity = quantity,
-                    ShippedOn = request.ShippedOn,
-                    Carrier = NullIfEmpty(request.Carrier),
-                    TrackingNumber = NullIfEmpty(request.TrackingNumber),
-                    Source = request.Source,
-                    RecordedBy = by,
-                    RecordedAt = now,
-                };
-                db.LineShipments.Add(shipment);
-                await db.SaveChangesAsync(cancellationToken);
-                return shipment.Id;
+                OrderLineId = request.LineId,
+                Quantity = quantity,
+                ShippedOn = request.ShippedOn,
+                Carrier = NullIfEmpty(request.Carrier),
+                TrackingNumber = NullIfEmpty(request.TrackingNumber),
+                Source = request.Source,
+                RecordedBy = by,
+                RecordedAt = now,
             },
-            db => db.LineShipments.Where(s => s.OrderLineId == request.LineId && s.RecordedAt == now && s.RecordedBy == by && s.Quantity == quantity)
-                .Select(s => (long?)s.Id).FirstOrDefaultAsync(),
             new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: quantity,
                 ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber)),
             cancellationToken);
@@ -98,7 +89,7 @@ public sealed class LineFulfilmentService(
 
         var quantity = request.Quantity;
         var by = request.RecordedBy.Trim();
-        return await RecordAsync(request.LineId, request.ExpectedVersion, quantity, Verb.Cancel,
+        return await RecordAsync(request.ExpectedVersion, Verb.Cancel,
             s => s
                 .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + quantity)
                 // Nothing left open: complete as Shipped when some units went out, otherwise Cancelled.
@@ -106,24 +97,15 @@ public sealed class LineFulfilmentService(
                     ? (l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
                     : l.Status)
                 .SetProperty(l => l.Version, l => l.Version + 1),
-            async (db, customerId) =>
+            () => new LineCancellation
             {
-                var cancellation = new LineCancellation
-                {
-                    OrderLineId = request.LineId,
-                    CustomerId = customerId,
-                    Quantity = quantity,
-                    Reason = NullIfEmpty(request.Reason),
-                    Source = request.Source,
-                    RecordedBy = by,
-                    RecordedAt = now,
-                };
-                db.LineCancellations.Add(cancellation);
-                await db.SaveChangesAsync(cancellationToken);
-                return cancellation.Id;
+                OrderLineId = request.LineId,
+                Quantity = quantity,
+                Reason = NullIfEmpty(request.Reason),
+                Source = request.Source,
+                RecordedBy = by,
+                RecordedAt = now,
             },
-            db => db.LineCancellations.Where(c => c.OrderLineId == request.LineId && c.RecordedAt == now && c.RecordedBy == by && c.Quantity == quantity)
-                .Select(c => (long?)c.Id).FirstOrDefaultAsync(),
             new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: quantity, Reason: NullIfEmpty(request.Reason)),
             cancellationToken);
     }
@@ -138,20 +120,37 @@ public sealed class LineFulfilmentService(
     // fault runs it again whole on a fresh context (Data/UnitsOfWork). A commit that landed although its answer was
     // lost is recognised by its audit row (same line, instant, who and quantity), never applied twice: the ERP sends
     // no expected version, so a second run would ship or cancel the quantity again.
-    private Task<FulfilmentResult> RecordAsync(
-        int lineId,
+    /// <summary>
+    /// Updates the line and writes its record (<paramref name="newRecord"/>: a fresh one for every attempt) and its
+    /// event in one transaction; a transient fault runs it again, and a commit whose answer was lost is recognised
+    /// by its record.
+    /// </summary>
+    private Task<FulfilmentResult> RecordAsync<TRecord>(
         long? expectedVersion,
-        int quantity,
         Verb verb,
         Action<UpdateSettersBuilder<OrderLine>> update,
-        Func<PortalDbContext, int, Task<long>> audit,
-        Func<PortalDbContext, Task<long?>> findAudit,
+        Func<TRecord> newRecord,
         LineEvent change,
-        CancellationToken cancellationToken) =>
-        dbFactory.RunWithRetriesAsync(
-            () => RecordOnceAsync(lineId, expectedVersion, quantity, verb, update, audit, change, cancellationToken),
-            () => CommittedAsync(lineId, quantity, verb, findAudit, change),
+        CancellationToken cancellationToken)
+        where TRecord : LineFulfilmentRecord
+    {
+        var written = newRecord();
+        return dbFactory.RunWithRetriesAsync(
+            () => RecordOnceAsync(written.OrderLineId, expectedVersion, written.Quantity, verb, update,
+                (db, customerId) => InsertAsync(db, newRecord(), customerId, cancellationToken), change, cancellationToken),
+            () => CommittedAsync(written.OrderLineId, written.Quantity, verb, db => db.Set<TRecord>()
+                .Where(r => r.OrderLineId == written.OrderLineId && r.RecordedAt == written.RecordedAt && r.RecordedBy == written.RecordedBy && r.Quantity == written.Quantity)
+                .Select(r => (long?)r.Id).FirstOrDefaultAsync(), change),
             cancellationToken);
+    }
+
+    private static async Task<long> InsertAsync(PortalDbContext db, LineFulfilmentRecord record, int customerId, CancellationToken cancellationToken)
+    {
+        record.CustomerId = customerId;
+        db.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return record.Id;
+    }
 
     private async Task<FulfilmentResult> RecordOnceAsync(
         int lineId,

@@ -21,10 +21,7 @@ public static class CustomerEndpoints
             .WithName("PutCustomer")
             .WithSummary("Create or update a customer")
             .WithDescription("Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")
-            .Accepts<CustomerBody>("application/json")
-            .Produces<CustomerResource>(StatusCodes.Status200OK)
-            .Produces<CustomerResource>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .Upsert<CustomerBody, CustomerResource>();
         customers.MapGet("/{customerNumber}/open-lines", GetOpenLinesAsync)
             .WithName("GetOpenLines")
             .WithSummary("The customer's open lines, keyset-paged")

@@ -16,10 +16,7 @@ public static class OrderEndpoints
             .WithName("PutOrder")
             .WithSummary("Create or update an order with its lines")
             .WithDescription("Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
-            .Accepts<OrderBody>("application/json")
-            .Produces<OrderUpsertResource>(StatusCodes.Status200OK)
-            .Produces<OrderUpsertResource>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
+            .Upsert<OrderBody, OrderUpsertResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/{orderNumber}", GetAsync)
             .WithName("GetOrder")
@@ -32,25 +29,16 @@ public static class OrderEndpoints
             .WithName("PutLineEta")
             .WithSummary("Change one line's ETA")
             .WithDescription("eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
-            .Accepts<EtaBody>("application/json")
-            .Produces<LineEtaResource>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Command<EtaBody, LineEtaResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         line.MapPost("/shipments", PostShipmentAsync)
             .WithName("PostShipment")
             .WithSummary("Record a (partial) shipment of the line's open quantity")
-            .Accepts<ShipmentBody>("application/json")
-            .Produces<LineQuantitiesResource>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Command<ShipmentBody, LineQuantitiesResource>(StatusCodes.Status201Created);
         line.MapPost("/cancellations", PostCancellationAsync)
             .WithName("PostCancellation")
             .WithSummary("Cancel some or all of the line's open quantity")
-            .Accepts<CancellationBody>("application/json")
-            .Produces<LineQuantitiesResource>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Command<CancellationBody, LineQuantitiesResource>(StatusCodes.Status201Created);
         return api;
     }
 

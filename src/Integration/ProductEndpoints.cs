@@ -16,19 +16,13 @@ public static class ProductEndpoints
             .WithName("PutProduct")
             .WithSummary("Create or update a product")
             .WithDescription("Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
-            .Accepts<ProductBody>("application/json")
-            .Produces<ProductResource>(StatusCodes.Status200OK)
-            .Produces<ProductResource>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
+            .Upsert<ProductBody, ProductResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         products.MapPost("/{sku}/eta-changes", PostEtaChangeAsync)
             .WithName("ChangeSkuEta")
             .WithSummary("Change the ETA of every open line of a SKU")
             .WithDescription("For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
-            .Accepts<EtaBody>("application/json")
-            .Produces<EtaChangeSummary>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Command<EtaBody, EtaChangeSummary>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }

@@ -3,6 +3,7 @@ using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
+using BacklogPortal.Localization;
 using BacklogPortal.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class NotificationSettings(
     EmailQueue emailQueue,
     IOptions<PortalOptions> portal,
     IOptions<NotificationsOptions> notifications,
+    CustomerLocales locales,
     TimeProvider clock,
     ILogger<NotificationSettings> logger)
 {
@@ -66,7 +68,7 @@ public sealed class NotificationSettings(
         var current = await LoadAsync(userId, customerId, cancellationToken);
         if (current is null)
         {
-            return SettingsSaveResult.Invalid("Your account is not linked to a customer account any more. Sign in again.");
+            return SettingsSaveResult.Invalid(new("Your account is not linked to a customer account any more. Sign in again."));
         }
         var problem = Check(change, current);
         if (problem is not null)
@@ -118,13 +120,15 @@ public sealed class NotificationSettings(
             await transaction.CommitAsync(cancellationToken);
             return added.Count;
         }, cancellationToken: cancellationToken);
+        // Pages read the language and zone through a short cache; the next page load shows the new choice.
+        locales.Forget(customerId);
         if (addedCount > 0)
         {
             emailQueue.WakeDispatcher();
         }
         logger.LogInformation("Notification settings of customer {CustomerId} saved by user {UserId}: {Added} address(es) added, {Removed} removed",
             customerId, userId, addedCount, change.RemovedRecipientIds.Count);
-        return SettingsSaveResult.Saved(addedCount);
+        return SettingsSaveResult.Saved(addedCount, languageChanged: change.Culture != current.Culture);
     }
 
     /// <summary>A new link for a pending address (the old one stops working).</summary>
@@ -196,23 +200,23 @@ public sealed class NotificationSettings(
     }
 
     /// <summary>The first thing wrong with a change, in words for the customer; null when it can be saved.</summary>
-    public static string? Check(SettingsChange change, NotificationSettingsView current)
+    public static SettingsMessage? Check(SettingsChange change, NotificationSettingsView current)
     {
         if (!Enum.IsDefined(change.Preference))
         {
-            return "Choose when we email you.";
+            return new("Choose when we email you.");
         }
         if (change.DigestHour is < 0 or > 23)
         {
-            return "Choose the hour of the daily digest between 00:00 and 23:00.";
+            return new("Choose the hour of the daily digest between 00:00 and 23:00.");
         }
         if (!Languages.Any(l => l.Culture == change.Culture))
         {
-            return "Choose English or Deutsch as the language.";
+            return new("Choose English or Deutsch as the language.");
         }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(change.TimeZoneId, out var zone) || !zone.HasIanaId)
         {
-            return $"\"{change.TimeZoneId}\" is not a time zone we know. Choose one from the list, e.g. Europe/Berlin.";
+            return new("\"{0}\" is not a time zone we know. Choose one from the list, e.g. Europe/Berlin.", change.TimeZoneId);
         }
         foreach (var address in change.AddedAddresses)
         {
@@ -225,34 +229,34 @@ public sealed class NotificationSettings(
         var kept = current.Recipients.Count(r => !change.RemovedRecipientIds.Contains(r.Id));
         if (kept + change.AddedAddresses.Count > MaxFurtherRecipients)
         {
-            return $"An account can have at most {MaxFurtherRecipients} further addresses. Remove one before adding another.";
+            return new("An account can have at most {0} further addresses. Remove one before adding another.", MaxFurtherRecipients);
         }
         return null;
     }
 
     /// <summary>Whether an address may be added beside the ones the account has; null when it may.</summary>
-    public static string? CheckAddress(string address, NotificationSettingsView current, IEnumerable<string> alsoAdded)
+    public static SettingsMessage? CheckAddress(string address, NotificationSettingsView current, IEnumerable<string> alsoAdded)
     {
         if (string.IsNullOrWhiteSpace(address))
         {
-            return "Enter an email address.";
+            return new("Enter an email address.");
         }
         if (address.Trim().Length > NotificationRecipient.MaxEmailLength || !DeliverableEmailAttribute.IsDeliverable(address))
         {
-            return $"\"{address.Trim()}\" is not an email address we can send to. Enter it as name@company.com.";
+            return new("\"{0}\" is not an email address we can send to. Enter it as name@company.com.", address.Trim());
         }
         var normalized = Normalize(address);
         if (string.Equals(normalized, current.OwnAddress, StringComparison.OrdinalIgnoreCase))
         {
-            return "This is your own address; switch it on above instead.";
+            return new("This is your own address; switch it on above instead.");
         }
         if (string.Equals(normalized, current.ErpAddress, StringComparison.OrdinalIgnoreCase))
         {
-            return "This address receives the notices already (it is the address on file for your account).";
+            return new("This address receives the notices already (it is the address on file for your account).");
         }
         if (current.Recipients.Any(r => r.Email == normalized) || alsoAdded.Any(a => Normalize(a) == normalized))
         {
-            return $"{normalized} is on the list already.";
+            return new("{0} is on the list already.", normalized);
         }
         return null;
     }
@@ -296,11 +300,21 @@ public sealed record SettingsChange(
     IReadOnlyCollection<int> RemovedRecipientIds);
 
 /// <param name="LinksSent">Confirmation emails queued for added addresses (the dispatcher sends them within seconds).</param>
-public sealed record SettingsSaveResult(bool Ok, string? Problem, int LinksSent)
+/// <param name="LanguageChanged">The pages' language changed: it takes effect at the next page load.</param>
+public sealed record SettingsSaveResult(bool Ok, SettingsMessage? ProblemMessage, int LinksSent, bool LanguageChanged = false)
 {
-    public static SettingsSaveResult Invalid(string problem) => new(false, problem, 0);
+    /// <summary>The problem in English.</summary>
+    public string? Problem => ProblemMessage?.ToString();
 
-    public static SettingsSaveResult Saved(int links) => new(true, null, links);
+    public static SettingsSaveResult Invalid(SettingsMessage problem) => new(false, problem, 0);
+
+    public static SettingsSaveResult Saved(int links, bool languageChanged) => new(true, null, links, languageChanged);
+}
+
+/// <summary>A message for the customer: an English format (the key of its translation in <c>SettingsTexts</c>) and its values.</summary>
+public sealed record SettingsMessage(string Format, params object[] Args)
+{
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture, Format, Args);
 }
 
 public enum RecipientConfirmationOutcome

@@ -32,6 +32,9 @@ public sealed class NotificationSettingsPageTests : PortalComponentTestContext
         Services.AddSingleton<EmailQueue>();
         Services.AddSingleton<NotificationSettings>();
         Services.AddSingleton<CustomerCalendar>();
+        Services.AddLocalization();
+        Services.AddMemoryCache();
+        Services.AddSingleton<BacklogPortal.Localization.CustomerLocales>();
         customer = await Build.CustomerAsync("Northwind Traders");
         await using var db = Database.CreateDbContext();
         db.Users.Add(new ApplicationUser { Id = UserId, UserName = "alice@example.com", Email = "alice@example.com", EmailConfirmed = true, CustomerId = customer.Id });

@@ -394,6 +394,14 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
             Assert.NotNull(await calendar.RenewFeedAsync("user-1", 1));
             await calendar.RevokeFeedAsync("user-1", 1);
         }),
+        new("CSV export: every line of a filtered, sorted view", typeof(BacklogPortal.Export.BacklogCsvExport), async (services, server) =>
+        {
+            server.Values["TimeZoneId"] = "Europe/Berlin";
+            using var file = new MemoryStream();
+            await services.GetRequiredService<BacklogPortal.Export.BacklogCsvExport>().WriteAsync(1,
+                BacklogView.FromQuery("?q=kb&kind=backorder&overdue=true&decision=awaiting&sort=-order"), file);
+            Assert.True(file.Length > 0);
+        }),
         new("health checks: database, email dispatch lag", typeof(BacklogPortal.Notifications.DispatchLagHealthCheck), async (services, _) =>
             await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()),
         new("retention of email bodies and outbox rows", typeof(NotificationRetention), async (services, server) =>
