@@ -208,7 +208,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private async Task<DispatchResult> SendAsync(List<Notification> claimed, Claim claim, CancellationToken stoppingToken)
     {
         var queue = new ConcurrentQueue<Notification>(claimed);
-        var recorder = new OutcomeRecorder(dbFactory, databaseWrites, claim, clock, logger);
+        var recorder = new OutcomeRecorder(dbFactory, databaseWrites, claim, clock, logger, connections.Length);
         var sent = 0;
         var serverUnavailable = 0;
         string? unavailableError = null;
@@ -239,13 +239,18 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             while (next is var (notification, message))
             {
                 next = null;
+                // Waits while a full group of accepted emails is not yet recorded (see OutcomeRecorder), before
+                // the checks below, so that they hold for the send that follows.
+                await recorder.WaitForSendSlotAsync();
                 if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
                 {
+                    recorder.ReturnSendSlot();
                     recorder.Add(new Released(notification.Id, unavailableError));
                     break;
                 }
                 if (clock.GetUtcNow() > claim.Until - leaseMargin)
                 {
+                    recorder.ReturnSendSlot();
                     recorder.Add(new Released(notification.Id, null));
                     next = Next();
                     continue;
@@ -260,7 +265,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                         next = Next();
                     }
                     await sending;
-                    recorder.Add(new Sent(notification.Id, clock.GetUtcNow()));
+                    recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
                     Interlocked.Increment(ref sent);
                 }
                 catch (MailServerUnavailableException exception)
@@ -268,14 +273,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     // The server is away, not this email: give the whole round back and let the loop back off.
                     unavailableError = DeliveryFailures.Describe(exception);
                     Interlocked.Exchange(ref serverUnavailable, 1);
-                    recorder.Add(new Released(notification.Id, unavailableError));
+                    recorder.AddAfterSend(new Released(notification.Id, unavailableError));
                     logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
                 }
                 catch (Exception exception)
                 {
                     var permanent = DeliveryFailures.IsPermanent(exception);
                     var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
-                    recorder.Add(outcome);
+                    recorder.AddAfterSend(outcome);
                     logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
                         notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
                 }

@@ -14,20 +14,30 @@ internal sealed record Failed(long Id, DateTimeOffset At, int Attempts, bool Fin
 internal sealed record Released(long Id, string? Error) : Outcome(Id);
 
 /// <summary>
-/// Writes delivery outcomes as they come in, group-commit style: whatever arrived while the last
-/// write ran goes into the next transaction. Senders never wait for the database, and an accepted
-/// email is recorded within milliseconds while the database is free (longer while another writer,
-/// such as the composer, holds it): that window is the only one in which a crash can cause a duplicate.
+/// Writes delivery outcomes in small groups as they come in: a group is written when it holds
+/// <see cref="MaxGroup"/> outcomes or <see cref="MaxGroupAge"/> after its first, whichever comes first.
+/// An email accepted by the server but not yet recorded is the only one a crash sends twice, so senders
+/// hold a slot from the start of a send until its outcome is committed, and there are only
+/// <see cref="MaxGroup"/> plus one per connection of them: while the database is held by another writer
+/// (the composer), sending pauses instead of piling up unrecorded acceptances. A kill re-sends at most
+/// what was on the wire plus one small group.
 /// </summary>
 internal sealed class OutcomeRecorder
 {
+    /// <summary>Outcomes per transaction at most; also the unrecorded acceptances allowed beside those on the wire.</summary>
+    public const int MaxGroup = 32;
+
+    /// <summary>How long the first outcome of a group waits for more before the group is written anyway.</summary>
+    public static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A failed write is retried after this, doubling up to <see cref="MaxRetryDelay"/>, while the claim holds.</summary>
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly System.Threading.Channels.Channel<Outcome> outcomes =
-        System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
+    private readonly System.Threading.Channels.Channel<(Outcome Outcome, bool HoldsSlot)> outcomes =
+        System.Threading.Channels.Channel.CreateUnbounded<(Outcome, bool)>(new() { SingleReader = true });
+    private readonly SemaphoreSlim sendSlots;
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
     private readonly object databaseWrites;
     private readonly Claim claim;
@@ -35,8 +45,10 @@ internal sealed class OutcomeRecorder
     private readonly ILogger logger;
     private readonly Task writing;
 
-    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger)
+    /// <param name="connections">Sending connections: each may have one email on the wire besides the unrecorded group.</param>
+    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger, int connections = 1)
     {
+        sendSlots = new SemaphoreSlim(MaxGroup + connections);
         this.dbFactory = dbFactory;
         this.databaseWrites = databaseWrites;
         this.claim = claim;
@@ -46,7 +58,17 @@ internal sealed class OutcomeRecorder
         writing = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public void Add(Outcome outcome) => outcomes.Writer.TryWrite(outcome);
+    /// <summary>An outcome that did not come from a send (a give-back, an email that could not be built).</summary>
+    public void Add(Outcome outcome) => outcomes.Writer.TryWrite((outcome, false));
+
+    /// <summary>Waits until one more email may go on the wire; the slot is freed when <see cref="AddAfterSend"/>'s outcome is committed.</summary>
+    public Task WaitForSendSlotAsync() => sendSlots.WaitAsync();
+
+    /// <summary>Gives a slot back unused (the email was not sent after all).</summary>
+    public void ReturnSendSlot() => sendSlots.Release();
+
+    /// <summary>The outcome of a send that holds a slot (from <see cref="WaitForSendSlotAsync"/>).</summary>
+    public void AddAfterSend(Outcome outcome) => outcomes.Writer.TryWrite((outcome, true));
 
     /// <summary>Waits until every outcome added so far is written.</summary>
     public Task CompleteAsync()
@@ -57,15 +79,49 @@ internal sealed class OutcomeRecorder
 
     private void WriteLoop()
     {
-        var batch = new List<Outcome>();
-        while (outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var batch = new List<Outcome>(MaxGroup);
+        var open = true;
+        while (open && outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (outcomes.Reader.TryRead(out var outcome))
+            // Real time, not the portal's clock: a test's frozen clock must not hold a group back for ever.
+            var age = System.Diagnostics.Stopwatch.StartNew();
+            var slots = 0;
+            while (batch.Count < MaxGroup)
             {
-                batch.Add(outcome);
+                if (outcomes.Reader.TryRead(out var item))
+                {
+                    batch.Add(item.Outcome);
+                    slots += item.HoldsSlot ? 1 : 0;
+                    continue;
+                }
+                var left = MaxGroupAge - age.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+                var more = outcomes.Reader.WaitToReadAsync().AsTask();
+                if (!more.Wait(left))
+                {
+                    break;
+                }
+                if (!more.Result)
+                {
+                    open = false;
+                    break;
+                }
             }
-            WriteWithRetries(batch);
-            batch.Clear();
+            try
+            {
+                WriteWithRetries(batch);
+            }
+            finally
+            {
+                batch.Clear();
+                if (slots > 0)
+                {
+                    sendSlots.Release(slots);
+                }
+            }
         }
     }
 

@@ -92,6 +92,82 @@ public sealed class DispatcherTests(NotificationAppFactory factory) : IClassFixt
         Assert.Single(factory.Smtp.MessagesTo(customer.Email));
     }
 
+    [Fact]
+    public async Task WhileTheDatabaseCannotRecordAcceptedEmailsSendingStopsAfterOneSmallGroup()
+    {
+        const int count = 150;
+        var customer = await factory.CreateCustomerAsync(lines: 1);
+        var tag = Guid.NewGuid().ToString("n")[..8];
+        string connectionString;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            connectionString = db.Database.GetConnectionString()!;
+            var now = factory.Clock.GetUtcNow();
+            for (var i = 0; i < count; i++)
+            {
+                db.Notifications.Add(new Notification
+                {
+                    CustomerId = customer.Id,
+                    Kind = NotificationKind.EtaChanged,
+                    ToAddress = $"group-{tag}-{i}@customer.example",
+                    Subject = $"New delivery date for order {i}",
+                    Body = new NotificationBody { HtmlBody = $"<p>Message {i}</p>", TextBody = $"Message {i}" },
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        int Accepted() => factory.Smtp.Attempts.Count(a => a.To.Any(t => t.StartsWith($"group-{tag}-", StringComparison.Ordinal)));
+
+        // Another writer takes SQLite's write lock as the first email arrives (after the claim), as a long
+        // composer transaction would, and keeps it until the test lets go.
+        using var blocker = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        var locked = new TaskCompletionSource();
+        factory.Smtp.Fault = message =>
+        {
+            if (message.To.Mailboxes.Any(m => m.Address.StartsWith($"group-{tag}-", StringComparison.Ordinal)) && !locked.Task.IsCompleted)
+            {
+                blocker.Open();
+                using var begin = blocker.CreateCommand();
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                begin.ExecuteNonQuery();
+                locked.SetResult();
+            }
+            return null;
+        };
+        try
+        {
+            var dispatching = Task.Run(() => factory.Dispatcher.DispatchDueAsync());
+            await locked.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            var cap = BacklogPortal.Notifications.OutcomeRecorder.MaxGroup + factory.NotificationSettings.SmtpConnections;
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+            {
+                while (Accepted() < cap)
+                {
+                    await Task.Delay(10, timeout.Token);
+                }
+            }
+            // An observation window, not a synchronisation: without the cap the four connections send the
+            // remaining 110 emails within a few milliseconds.
+            await Task.Delay(500);
+            Assert.Equal(cap, Accepted());
+
+            using (var commit = blocker.CreateCommand())
+            {
+                commit.CommandText = "COMMIT;";
+                commit.ExecuteNonQuery();
+            }
+            var result = await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(count, result.Sent);
+            Assert.Equal(count, Accepted());
+        }
+        finally
+        {
+            factory.Smtp.Fault = null;
+        }
+    }
+
     private static async Task<int> DrainAsync(NotificationDispatcher dispatcher)
     {
         var sent = 0;
