@@ -96,6 +96,69 @@ await Check("a sign-in cookie issued by one instance works on the other (shared 
 
 using var erp = Http.Erp(proxyUrl);
 
+await Check("1,000 circuit attempts by one user: refused past the limit while another customer works normally", async () =>
+{
+    static string CookieHeader(CookieContainer jar, string url) =>
+        string.Join("; ", jar.GetCookies(new Uri(url)).Select(c => $"{c.Name}={c.Value}"));
+    var aliceJar = new CookieContainer();
+    using (var signIn = Http.Browser(b.BaseUrl, aliceJar))
+    {
+        await Http.SignInAsync(signIn, "alice@example.com");
+    }
+    var bobJar = new CookieContainer();
+    using var bob = Http.Browser(b.BaseUrl, bobJar);
+    bob.DefaultRequestHeaders.Add("X-Forwarded-For", "10.0.0.2");
+    await Http.SignInAsync(bob, "bob@example.com");
+    var bobBefore = await CircuitStorm.P95Async(async () => (await bob.GetAsync("/backlog")).EnsureSuccessStatusCode().Dispose(), 20);
+
+    var storm = CircuitStorm.RunAsync(b.BaseUrl, CookieHeader(aliceJar, b.BaseUrl), "10.0.0.1", attempts: 1000, concurrency: 25);
+    var bobDuring = await CircuitStorm.P95Async(async () => (await bob.GetAsync("/backlog")).EnsureSuccessStatusCode().Dispose(), 20);
+    using var bobsTab = await CircuitStorm.ConnectAsync(b.BaseUrl, CookieHeader(bobJar, b.BaseUrl), "10.0.0.2");
+    var outcome = await storm;
+    foreach (var socket in outcome.Open)
+    {
+        socket.Abort();
+        socket.Dispose();
+    }
+    return (outcome.Accepted == 20 && outcome.Refused == 980 && outcome.Failed == 0,
+        $"alice: {outcome.Accepted} circuits accepted (Portal:Circuits:PerUser 20), {outcome.Refused} refused with 429, {outcome.Failed} other failures; " +
+        $"bob meanwhile opened a circuit and loaded /backlog with p95 {bobDuring.TotalMilliseconds:0} ms (before the storm {bobBefore.TotalMilliseconds:0} ms)");
+});
+
+await Check("an ETA changed through one instance appears on a customer's page served by the other, without a reload", async () =>
+{
+    var context = await browser.NewContextAsync(new() { BaseURL = proxyUrl + "/" });
+    // Pinned to b by the proxy's own cookie; the change goes to a directly.
+    await context.AddCookiesAsync([new() { Name = "portal_route", Value = "b", Domain = "127.0.0.1", Path = "/" }]);
+    var page = await context.NewPageAsync();
+    await page.GotoAsync("Account/Login");
+    await page.Locator("[id='Input.Email']").FillAsync("alice@example.com");
+    await page.Locator("[id='Input.Password']").FillAsync(Http.Password);
+    await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^\s*(log|sign) in\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).ClickAsync();
+    await page.WaitForURLAsync(url => !url.Contains("Login", StringComparison.OrdinalIgnoreCase));
+    await page.GotoAsync("backlog");
+    await page.Locator("[data-testid=backlog-page][data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+    var orderNumber = System.Text.RegularExpressions.Regex.Match(await page.Locator("[data-testid=backlog-row]").First.InnerTextAsync(), @"SO-\d+").Value;
+    // Only that order's lines on screen, so the changed line stays on the page whatever its new date's place in the sort.
+    await page.GotoAsync($"backlog?q={orderNumber}");
+    await page.Locator("[data-testid=backlog-page][data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+    var rowText = await page.Locator("[data-testid=backlog-row]").First.InnerTextAsync();
+    using var erpOnA = Http.Erp(a.BaseUrl);
+    var order = await erpOnA.GetFromJsonAsync<System.Text.Json.JsonElement>($"orders/{orderNumber}");
+    var line = order.GetProperty("lines").EnumerateArray()
+        .First(l => rowText.Contains(l.GetProperty("sku").GetString()!, StringComparison.Ordinal) && l.GetProperty("quantityOpen").GetInt32() > 0);
+    var lineNumber = line.GetProperty("lineNumber").GetInt32();
+    using var change = await erpOnA.PutAsJsonAsync($"orders/{orderNumber}/lines/{lineNumber}/eta", new { eta = Date(137), reasonCode = "transport", reasonText = "Harness: live update" });
+    change.EnsureSuccessStatusCode();
+    var committed = Stopwatch.StartNew();
+    await page.Locator("tr.row-updated").First.WaitForAsync(new() { Timeout = 10_000 });
+    var shownAfter = committed.Elapsed;
+    var cookie = (await context.CookiesAsync()).Single(c => c.Name == "portal_route").Value;
+    await context.CloseAsync();
+    return (shownAfter <= TimeSpan.FromSeconds(2) && cookie == "b",
+        $"{orderNumber} line {lineNumber} changed on instance a; the page on instance {cookie} showed it {shownAfter.TotalSeconds:0.00} s after the commit (bar 2 s)");
+});
+
 await Check($"each email is sent exactly once by the two dispatchers ({customers} customers)", async () =>
 {
     var expected = await DelayOneSkuForNewCustomersAsync("HARNESS-ONCE", customers);

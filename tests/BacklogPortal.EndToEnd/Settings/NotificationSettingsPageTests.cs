@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using BacklogPortal.Data;
 using BacklogPortal.Data.Demo;
 using BacklogPortal.Domain;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using BacklogPortal.EndToEnd.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,7 @@ public sealed class NotificationSettingsPageTests(PortalServer server) : PortalT
             await page.GetByTestId("new-recipient").PressAsync("Enter");
             await Expect(page.GetByTestId("recipient-added")).ToContainTextAsync(colleague);
             await page.SaveScreenshotIfRequestedAsync("settings");
+            await AssertNoSeriousAxeViolationsAsync(page);
             await save.ClickAsync();
 
             await Expect(page.GetByText("Your notification settings are saved.")).ToBeVisibleAsync();
@@ -61,7 +64,18 @@ public sealed class NotificationSettingsPageTests(PortalServer server) : PortalT
         await Expect(page.GetByTestId("save-settings")).ToHaveTextAsync(new Regex("Einstellungen speichern", RegexOptions.IgnoreCase));
         Assert.Equal(0, await page.HorizontalOverflowAsync());
         await page.SaveScreenshotIfRequestedAsync("settings-phone");
+        await AssertNoSeriousAxeViolationsAsync(page);
     }, Phone);
+
+    private static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
+    {
+        // The page's own content; the shared layout (app bar, account menu) is the layout's to scan.
+        var results = await page.Locator(".main-content").RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
+            .ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
+    }
 
     // The demo customers are shared by every browser test: put Northwind back as it was.
     private async Task RestoreAsync(string colleague)
