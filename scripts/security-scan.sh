@@ -48,13 +48,17 @@ json.dump(cookies, open(sys.argv[2], "w"))
 PY
 
 # Signing out would end the scan's session; the Blazor hub is not a page.
-# Debian's wapiti 3.0.4 builds its exclusion patterns with a regex Python 3.11 refuses ("global flags not at the
-# start"): run it with that one function replaced.
+# Debian's wapiti 3.0.4 (run by Debian's python, not another one on the PATH) has two bugs this scan meets, both
+# replaced here: it builds its exclusion patterns with a regex Python 3.11 refuses ("global flags not at the start"),
+# and it looks for the cookie attribute "HttpOnly" case-sensitively, while attribute names are case-insensitive
+# (RFC 6265, 5.2) and ASP.NET Core writes "httponly".
 wapiti() {
   /usr/bin/python3 - "$@" <<'PY'
 import re, sys
 import wapitiCore.net.crawler as crawler
+import wapitiCore.attack.mod_cookieflags as cookieflags
 crawler.wildcard_translate = lambda pattern: re.compile("(?ms)" + re.escape(pattern).replace(r"\*", ".*") + r"\Z")
+cookieflags.mod_cookieflags.check_httponly_flag = staticmethod(lambda cookie: any(key.lower() == "httponly" for key in cookie._rest))
 from wapitiCore.main.wapiti import wapiti_main
 sys.argv[0] = "wapiti"
 sys.exit(wapiti_main())

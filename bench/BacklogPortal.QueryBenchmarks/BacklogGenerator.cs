@@ -46,9 +46,9 @@ internal static class BacklogGenerator
             """
             INSERT INTO OrderLines (OrderId, CustomerId, LineNumber, ProductId, Kind, QuantityOrdered, QuantityShipped,
                 QuantityCancelled, UnitPrice, PromisedDate, Eta, EtaChangeCount, Status, ConsentRequired, CustomerResponse, Version)
-            VALUES ($order, $customer, $number, $product, $kind, 4, $shipped, 0, 19.5, $promised, $eta, 0, $status, 0, 0, 0)
+            VALUES ($order, $customer, $number, $product, $kind, 4, $shipped, 0, 19.5, $promised, $eta, 0, $status, $consent, 0, 0)
             """,
-            "$order", "$customer", "$number", "$product", "$kind", "$shipped", "$promised", "$eta", "$status");
+            "$order", "$customer", "$number", "$product", "$kind", "$shipped", "$promised", "$eta", "$status", "$consent");
 
         var orders = totalLines / LinesPerOrder;
         var measuredOrders = customerLines / LinesPerOrder;
@@ -62,8 +62,9 @@ internal static class BacklogGenerator
                 var shipped = customerId != MeasuredCustomerId && random.Next(5) == 0;
                 var promised = orderDate.AddDays(random.Next(7, 60));
                 object eta = random.Next(20) == 0 ? DBNull.Value : promised.AddDays(random.Next(-5, 40)).ToString("yyyy-MM-dd");
+                // One line in 40 waits for the customer's decision (the "awaiting my decision" filter).
                 await Run(line, id, customerId, number, 1 + random.Next(Products), random.Next(4) == 0 ? 1 : 0,
-                    shipped ? 4 : 0, promised.ToString("yyyy-MM-dd"), eta, shipped ? 2 : 0);
+                    shipped ? 4 : 0, promised.ToString("yyyy-MM-dd"), eta, shipped ? 2 : 0, random.Next(40) == 0 ? 1 : 0);
             }
         }
         await transaction.CommitAsync();

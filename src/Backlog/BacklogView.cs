@@ -54,6 +54,11 @@ public sealed record BacklogView
     /// <summary>Rows skipped before this page.</summary>
     public int Skip => (Math.Max(Page, 1) - 1) * Math.Clamp(PageSize, 1, MaxPageSize);
 
+    /// <summary>The same lines (filters), whatever the sort and page: the totals are the same.</summary>
+    public bool SelectsSameLinesAs(BacklogView other) =>
+        string.Equals(Search?.Trim(), other.Search?.Trim(), StringComparison.Ordinal) && Kind == other.Kind
+        && OverdueOnly == other.OverdueOnly && AwaitingDecisionOnly == other.AwaitingDecisionOnly;
+
     /// <summary>The same filters and sort, back on the first page: what a changed filter or sort shows.</summary>
     public BacklogView FirstPage() => this with { Page = 1 };
 

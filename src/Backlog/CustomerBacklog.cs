@@ -13,14 +13,18 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
 {
     public const int MaxPageSize = BacklogView.MaxPageSize;
 
-    public async Task<BacklogResult> GetOpenLinesAsync(int customerId, BacklogView view, CancellationToken cancellationToken = default)
+    /// <param name="knownTotals">
+    /// The totals of the same filters, read with an earlier page: another page or sort of the same lines has the same
+    /// totals, so only the page is read (the aggregate reads every matching row; the page, an index).
+    /// </param>
+    public async Task<BacklogResult> GetOpenLinesAsync(int customerId, BacklogView view, BacklogTotals? knownTotals = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var today = await TodayForAsync(db, customerId, cancellationToken);
         var lines = Matching(db, customerId, view, today);
 
         // One aggregate for the count and the totals of every matching line, not only the page's.
-        var totals = await lines
+        var totals = knownTotals ?? await lines
             .GroupBy(l => 1)
             .Select(g => new BacklogTotals(
                 g.Count(),

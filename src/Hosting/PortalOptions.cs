@@ -14,5 +14,13 @@ public sealed class PortalOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// A customer's tab without input for this long releases its circuit on the server (.NET's circuit pause: the
+    /// page's state goes to the browser) and resumes it, on the same view, at the next input. Zero keeps circuits
+    /// for as long as the tab is open.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan CircuitIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
 }

@@ -52,7 +52,7 @@ public sealed class NotificationSettings(
             customer.NotificationPreference,
             customer.DigestHour ?? (int)notifications.Value.DigestTimeOfDay.TotalHours,
             LanguageOf(customer.Culture),
-            CustomerLocale.ZoneFor(customer.TimeZoneId).Id,
+            IanaIdOf(customer.TimeZoneId),
             user.Email ?? "",
             user.EmailConfirmed,
             !user.ExcludedFromNotifications,
@@ -264,6 +264,13 @@ public sealed class NotificationSettings(
     /// <summary>The language choice a stored culture falls under (de-AT → de-DE); English for anything else.</summary>
     public static string LanguageOf(string? culture) =>
         CustomerLocale.CultureFor(culture).TwoLetterISOLanguageName == "de" ? "de-DE" : "en-US";
+
+    /// <summary>The zone as the page offers it: an IANA id, also when the ERP stored a Windows id ("W. Europe Standard Time").</summary>
+    private static string IanaIdOf(string? timeZoneId)
+    {
+        var zone = CustomerLocale.ZoneFor(timeZoneId);
+        return zone.HasIanaId ? zone.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out var iana) ? iana : "UTC";
+    }
 
     /// <summary>Stored lower-case, so one mailbox is one row whatever the case it was typed in.</summary>
     private static string Normalize(string address) => address.Trim().ToLowerInvariant();

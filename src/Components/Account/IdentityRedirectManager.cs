@@ -16,6 +16,17 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>
+    /// Deletes the status message once shown, with the attributes it was set with: a bare delete would send a
+    /// Set-Cookie without HttpOnly, which scanners rightly flag.
+    /// </summary>
+    public static void DeleteStatusCookie(HttpContext context)
+    {
+        var options = StatusCookieBuilder.Build(context);
+        options.MaxAge = null;
+        context.Response.Cookies.Delete(StatusCookieName, options);
+    }
+
     public void RedirectTo(string? uri)
     {
         uri ??= "";

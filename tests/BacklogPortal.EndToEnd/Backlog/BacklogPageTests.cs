@@ -31,6 +31,8 @@ public sealed class BacklogPageTests(PortalServer server) : PortalTest(server)
         await page.WaitForInteractiveAsync("backlog-page");
         await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Next", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/backlog\?page=2$"));
+        // The address changes at once, the lines once the server has read them (with the pager, in the same render).
+        await Expect(page.GetByTestId("page-position")).ToContainTextAsync("Page 2 of");
 
         await Expect(rows.First).Not.ToHaveTextAsync(firstPageRows[0]);
         var secondPageRows = await rows.AllInnerTextsAsync();

@@ -30,6 +30,26 @@ public sealed class BacklogHttpTests(PortalAppFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ASignedInCustomersBacklogStartsACircuitButTheNotFoundPageDoesNot()
+    {
+        var client = factory.CreatePortalClient();
+        await client.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
+
+        var backlog = await client.GetStringAsync("/backlog");
+        var missing = await client.GetAsync("/no-such-page");
+        var notFound = await missing.Content.ReadAsStringAsync();
+
+        // The marker from which blazor.web.js starts an interactive server circuit.
+        const string ServerComponentMarker = "\"type\":\"server\"";
+        Assert.Contains(ServerComponentMarker, backlog);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("We could not find that page", notFound);
+        Assert.DoesNotContain(ServerComponentMarker, notFound);
+        // The portal's look (MudBlazor's stylesheet, fingerprinted), not the Identity pages' one.
+        Assert.Contains("_content/MudBlazor/MudBlazor.min.", notFound);
+    }
+
+    [Fact]
     public async Task HealthAnswersWhenTheDatabaseDoes()
     {
         var response = await factory.CreatePortalClient().GetAsync("/health");

@@ -154,4 +154,23 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         // Three lines of five units at 12.50, although the page holds two.
         Assert.Equal(new BacklogTotals(3, 15, 187.5), awaiting.Totals);
     }
+
+    [Fact]
+    public async Task AnotherPageOfTheSameLinesReusesTheTotalsItIsGiven()
+    {
+        var customer = await build.CustomerAsync("Northwind");
+        var keyboard = await build.ProductAsync("KB-1", "Keyboard");
+        await build.OrderAsync(customer, Today.AddDays(-10), Enumerable.Range(1, 4).Select(i => (keyboard, (DateOnly?)Today.AddDays(i))).ToArray());
+        var first = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { PageSize = 3 });
+        var known = new BacklogTotals(99, 999, 9.5);
+
+        var second = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { PageSize = 3, Page = 2 }, known);
+
+        Assert.Equal(new BacklogTotals(4, 20, 200), first.Totals);
+        Assert.Single(second.Lines);
+        // Not read again: the numbers passed in come back.
+        Assert.Equal((known, 99), (second.Totals, second.TotalCount));
+        Assert.True(new BacklogView { Sort = BacklogSort.Status, Page = 3 }.SelectsSameLinesAs(new BacklogView()));
+        Assert.False(new BacklogView { OverdueOnly = true }.SelectsSameLinesAs(new BacklogView()));
+    }
 }

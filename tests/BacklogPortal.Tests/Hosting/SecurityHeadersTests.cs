@@ -25,6 +25,7 @@ public sealed class SecurityHeadersTests(PortalAppFactory factory) : IClassFixtu
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.True(response.Headers.Contains("Permissions-Policy"));
+        Assert.Equal("1; mode=block", Assert.Single(response.Headers.GetValues("X-XSS-Protection")));
         Assert.False(response.Headers.Contains("Server"));
     }
 

@@ -148,6 +148,19 @@ public sealed partial class NotificationSettingsTests(NotificationAppFactory fac
         Assert.Empty((await factory.Settings().LoadAsync(me.Id, mine.Id))!.Recipients);
     }
 
+    [Fact]
+    public async Task AWindowsZoneFromTheErpShowsAsItsIanaZoneAndSavesUnchanged()
+    {
+        var customer = await factory.CreateCustomerAsync(lines: 1, timeZone: "W. Europe Standard Time");
+        var user = await factory.CreateUserAsync(customer.Id, $"own-{customer.Id}@customer.example");
+
+        var view = (await factory.Settings().LoadAsync(user.Id, customer.Id))!;
+
+        Assert.Equal("Europe/Berlin", view.TimeZoneId);
+        var saved = await factory.Settings().SaveAsync(user.Id, customer.Id, view.Unchanged());
+        Assert.True(saved.Ok, saved.Problem);
+    }
+
     [Theory]
     [InlineData("not-an-address", "is not an email address we can send to")]
     [InlineData("x\"@example.com", "is not an email address we can send to")]

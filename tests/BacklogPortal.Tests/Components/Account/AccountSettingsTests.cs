@@ -35,6 +35,24 @@ public sealed class AccountSettingsTests(PortalAppFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheStatusMessageCookieIsHttpOnlyWhenSetAndWhenDeleted()
+    {
+        var email = AccountForms.UniqueEmail("status");
+        await factory.CreateUserAsync(email, emailConfirmed: true);
+        var client = factory.CreatePortalClient();
+        await client.SignInAsync(email, AccountForms.StrongPassword);
+
+        var saved = await client.SubmitAsync("/Account/Manage", "profile", new Dictionary<string, string> { ["Input.DisplayName"] = "Stan Status" });
+        var shown = await client.GetAsync("/Account/Manage");
+
+        var set = Assert.Single(saved.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Identity.StatusMessage=", StringComparison.Ordinal));
+        var deleted = Assert.Single(shown.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Identity.StatusMessage=;", StringComparison.Ordinal));
+        Assert.Contains("httponly", set, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", deleted, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Your profile has been saved.", await shown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task NameSavedOnTheProfileIsShownInTheTopBar()
     {
         var email = AccountForms.UniqueEmail("profile");
