@@ -18,14 +18,18 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// <see cref="MaxGroup"/> outcomes or <see cref="MaxGroupAge"/> after its first, whichever comes first.
 /// An email accepted by the server but not yet recorded is the only one a crash sends twice, so senders
 /// hold a slot from the start of a send until its outcome is committed, and there are only
-/// <see cref="MaxGroup"/> plus one per connection of them: while the database is held by another writer
-/// (the composer), sending pauses instead of piling up unrecorded acceptances. A kill re-sends at most
-/// what was on the wire plus one small group.
+/// <see cref="SendSlots"/> of them: two groups (one being committed while the next fills, so the
+/// connections do not stall on every commit) plus one per connection. While the database is held by another
+/// writer (the composer), sending pauses instead of piling up unrecorded acceptances: a kill re-sends at
+/// most what was on the wire plus two small groups (36 with the default 4 connections).
 /// </summary>
 internal sealed class OutcomeRecorder
 {
-    /// <summary>Outcomes per transaction at most; also the unrecorded acceptances allowed beside those on the wire.</summary>
-    public const int MaxGroup = 32;
+    /// <summary>Outcomes per transaction at most.</summary>
+    public const int MaxGroup = 16;
+
+    /// <summary>Sends that may be under way or accepted but not yet committed: two groups and one per connection.</summary>
+    public static int SendSlots(int connections) => 2 * MaxGroup + connections;
 
     /// <summary>How long the first outcome of a group waits for more before the group is written anyway.</summary>
     public static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(20);
@@ -48,7 +52,7 @@ internal sealed class OutcomeRecorder
     /// <param name="connections">Sending connections: each may have one email on the wire besides the unrecorded group.</param>
     public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger, int connections = 1)
     {
-        sendSlots = new SemaphoreSlim(MaxGroup + connections);
+        sendSlots = new SemaphoreSlim(SendSlots(connections));
         this.dbFactory = dbFactory;
         this.databaseWrites = databaseWrites;
         this.claim = claim;
