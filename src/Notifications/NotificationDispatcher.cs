@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using BacklogPortal.Data;
 using BacklogPortal.Domain;
+using BacklogPortal.Telemetry;
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -259,6 +260,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                 {
                     // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
                     // SMTP timeout bounds the wait instead.
+                    var handedOver = System.Diagnostics.Stopwatch.GetTimestamp();
                     var sending = connection.SendAsync(message, CancellationToken.None);
                     if (!sending.IsCompleted)
                     {
@@ -267,6 +269,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     await sending;
                     recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
                     Interlocked.Increment(ref sent);
+                    PortalMetrics.EmailSent(System.Diagnostics.Stopwatch.GetElapsedTime(handedOver));
                 }
                 catch (MailServerUnavailableException exception)
                 {
@@ -281,6 +284,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     var permanent = DeliveryFailures.IsPermanent(exception);
                     var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
                     recorder.AddAfterSend(outcome);
+                    if (outcome.Final)
+                    {
+                        PortalMetrics.EmailFailed();
+                    }
+                    else
+                    {
+                        PortalMetrics.EmailRetried();
+                    }
                     logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
                         notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
                 }

@@ -58,6 +58,38 @@ public sealed class TelemetryTests
     });
 
     [Fact]
+    public Task AnEmailAcceptedBySmtpIsCountedWithItsSendTime() => WithPortalAsync(new() { ["Notifications:CoalesceWindow"] = "00:00:00" }, async factory =>
+    {
+        var sent = new ConcurrentQueue<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PortalMetrics.MeterName && instrument.Name is "portal.emails.sent" or "portal.smtp.send.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => sent.Enqueue(instrument.Name));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => sent.Enqueue(value >= 0 ? instrument.Name : "negative duration"));
+        listener.Start();
+        var (sku, _) = await SkuWithOpenLinesAsync(factory);
+
+        await factory.Services.GetRequiredService<EtaChangeService>().ChangeAsync(new EtaChangeRequest(
+            EtaChangeTarget.ForSku(sku), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(223), EtaReasonCode.Production, null, ChangeSource.Staff, "telemetry-test"));
+        await factory.Smtp.WaitForMessageAsync(m => (m.Subject ?? "").Contains("delivery date", StringComparison.OrdinalIgnoreCase));
+
+        // Counted right after the server's answer, on the dispatcher's thread: wait for it rather than race it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!(sent.Contains("portal.emails.sent") && sent.Contains("portal.smtp.send.duration")))
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+        Assert.DoesNotContain("negative duration", sent);
+    });
+
+    [Fact]
     public Task TheScrapeEndpointIsOffUnlessConfigured() => WithPortalAsync(new()
     {
         ["Notifications:BackgroundProcessing"] = "false",
