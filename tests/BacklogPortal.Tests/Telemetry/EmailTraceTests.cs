@@ -10,7 +10,8 @@ namespace BacklogPortal.Tests.Telemetry;
 /// <summary>
 /// The trace from an ETA change to its email's send (decision 014), through the real write path, composer and
 /// dispatcher to the in-process SMTP server. Spans are collected by an <see cref="ActivityListener"/>; other test
-/// classes record on the same static source at the same time, so every span is found by its ids, never by name alone.
+/// classes record on the same static source at the same time (with the same notification ids, in databases of their
+/// own), so every span is found by the trace of the change the test made, never by name or notification id alone.
 /// </summary>
 public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixture<NotificationAppFactory>, IDisposable
 {
@@ -40,16 +41,17 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
         var notification = Assert.Single(await factory.NotificationsForAsync(customer.Id));
         Assert.Equal(NotificationStatus.Sent, notification.Status);
 
-        var compose = SpanOf("ComposeEmail", notification.Id);
+        var compose = ComposeLinkedTo(change);
+        Assert.Equal(notification.Id, compose.GetTagItem("portal.notification.id"));
         var link = Assert.Single(compose.Links);
         Assert.Equal(change.TraceId, link.Context.TraceId);
         Assert.Equal(change.SpanId, link.Context.SpanId);
         Assert.Equal(compose.Id, notification.TraceParent);
         Assert.Equal("composed", compose.GetTagItem("portal.compose.outcome"));
 
-        var send = SpanOf("SendEmail", notification.Id);
-        Assert.Equal(compose.TraceId, send.TraceId);
+        var send = Assert.Single(SendsIn(compose));
         Assert.Equal(compose.SpanId, send.ParentSpanId);
+        Assert.Equal(notification.Id, send.GetTagItem("portal.notification.id"));
         Assert.Equal(ActivityKind.Client, send.Kind);
         Assert.Equal("sent", send.GetTagItem("portal.email.outcome"));
         Assert.Equal(1, send.GetTagItem("portal.email.attempt"));
@@ -72,14 +74,15 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
         await factory.ComposeAndDispatchAsync();
 
         var notification = Assert.Single(await factory.NotificationsForAsync(customer.Id));
-        var compose = SpanOf("ComposeEmail", notification.Id);
+        var compose = ComposeLinkedTo(changes[0]);
+        Assert.Equal(notification.Id, compose.GetTagItem("portal.notification.id"));
         // Three changes in three traces: three distinct trace ids, each linked by its own span.
         Assert.Equal(3, changes.Select(c => c.TraceId).Distinct().Count());
         Assert.Equal(
             changes.Select(c => $"{c.TraceId}-{c.SpanId}").Order(),
             compose.Links.Select(l => $"{l.Context.TraceId}-{l.Context.SpanId}").Order());
         Assert.Equal(3, compose.GetTagItem("portal.compose.traced_changes"));
-        Assert.Equal(compose.SpanId, SpanOf("SendEmail", notification.Id).ParentSpanId);
+        Assert.Equal(compose.SpanId, Assert.Single(SendsIn(compose)).ParentSpanId);
     }
 
     [Fact]
@@ -88,7 +91,7 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
         Listen();
         var customer = await factory.CreateCustomerAsync(lines: 1);
         var line = customer.Lines[0];
-        await ChangeInOwnTraceAsync(line.Id, line.Eta!.Value.AddDays(20));
+        var change = await ChangeInOwnTraceAsync(line.Id, line.Eta!.Value.AddDays(20));
         factory.PassCoalesceWindow();
 
         // One transient 4xx for this recipient, then acceptance after the backoff.
@@ -101,10 +104,11 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
 
         var notification = Assert.Single(await factory.NotificationsForAsync(customer.Id));
         Assert.Equal(NotificationStatus.Sent, notification.Status);
-        var compose = SpanOf("ComposeEmail", notification.Id);
-        var sends = Spans("SendEmail", notification.Id).OrderBy(s => s.StartTimeUtc).ToList();
+        var compose = ComposeLinkedTo(change);
+        var sends = SendsIn(compose).OrderBy(s => s.StartTimeUtc).ToList();
         Assert.Equal(2, sends.Count);
         Assert.All(sends, s => Assert.Equal(compose.SpanId, s.ParentSpanId));
+        Assert.All(sends, s => Assert.Equal(notification.Id, s.GetTagItem("portal.notification.id")));
         Assert.Equal("retry", sends[0].GetTagItem("portal.email.outcome"));
         Assert.Equal(ActivityStatusCode.Error, sends[0].Status);
         Assert.Contains("451", sends[0].StatusDescription);
@@ -136,11 +140,12 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
         return Assert.Single(stopped, a => a.OperationName == "EtaChange" && a.TraceId == root.TraceId && a.ParentSpanId == root.SpanId);
     }
 
-    private Activity SpanOf(string name, long notificationId) => Assert.Single(Spans(name, notificationId));
+    // Notification ids repeat across the test classes' databases; a change's span id does not.
+    private Activity ComposeLinkedTo(Activity change) => Assert.Single(stopped, a =>
+        a.OperationName == "ComposeEmail" && a.Links.Any(l => l.Context.TraceId == change.TraceId && l.Context.SpanId == change.SpanId));
 
-    private IEnumerable<Activity> Spans(string name, long notificationId) =>
-        stopped.Where(a => a.OperationName == name && a.Source.Name == PortalMetrics.MeterName
-            && a.GetTagItem("portal.notification.id") is long id && id == notificationId);
+    private IEnumerable<Activity> SendsIn(Activity compose) =>
+        stopped.Where(a => a.OperationName == "SendEmail" && a.TraceId == compose.TraceId);
 
     public void Dispose() => listener.Dispose();
 }
