@@ -1,9 +1,6 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using BacklogPortal.Telemetry;
 using BacklogPortal.Hosting;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal.Notifications;
 

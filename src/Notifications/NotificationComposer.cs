@@ -1,10 +1,7 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
 using BacklogPortal.Telemetry;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 

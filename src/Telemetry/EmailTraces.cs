@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.Telemetry;
 
