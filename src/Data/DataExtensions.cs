@@ -2,9 +2,7 @@ using BacklogPortal.Data.Demo;
 using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Data;
 
@@ -33,7 +31,7 @@ public static class DataExtensions
         // Everything below is resolved lazily from the service provider, so settings that arrive
         // late (test hosts, environment-specific sources) are honoured.
         builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, options) =>
-            options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations));
+            options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations).AddInterceptors(SqliteBusyTimeout.Instance));
         builder.Services.AddDbContextFactory<SqlServerPortalDbContext>((sp, options) =>
             options.UseSqlServer(SqlServerConnectionString(sp), sqlServer =>
             {

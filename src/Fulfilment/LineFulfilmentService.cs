@@ -1,7 +1,4 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using BacklogPortal.Integration.Events;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 
 namespace BacklogPortal.Fulfilment;
