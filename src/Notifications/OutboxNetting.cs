@@ -2,7 +2,7 @@ using BacklogPortal.Notifications.Templates;
 
 namespace BacklogPortal.Notifications;
 
-/// <summary>A waiting outbox entry with the ETA change it points to (null for overdue reminders).</summary>
+/// <summary>A waiting outbox entry with the ETA change it points to (null for overdue reminders) and the trace context it was written in.</summary>
 public sealed record OutboxRow(
     long Id,
     int CustomerId,
@@ -14,7 +14,8 @@ public sealed record OutboxRow(
     DateOnly? NewEta,
     EtaReasonCode? ReasonCode,
     string? ReasonText,
-    DateTimeOffset? ChangedAt);
+    DateTimeOffset? ChangedAt,
+    string? TraceParent = null);
 
 /// <summary>The state of an order line now, as far as an email needs it.</summary>
 public sealed record LineRow(
