@@ -38,6 +38,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private readonly object databaseWrites = new();
     private Task<ClaimedBatch?>? prefetched;
     private DateTimeOffset lastClaimUntil;
+    private int sendersWaitingForRecords;
 
     public NotificationDispatcher(
         IDbContextFactory<PortalDbContext> dbFactory,
@@ -63,6 +64,13 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             ? TimeSpan.FromTicks(Math.Min(email.Value.Smtp.Timeout.Ticks, settings.LeaseDuration.Ticks / 2))
             : settings.LeaseDuration / 10;
     }
+
+    /// <summary>
+    /// Connections that hold a built email but wait for a send slot, i.e. for earlier outcomes to be
+    /// committed. When it equals the connection count, nothing of this dispatcher is on the wire, so a test
+    /// can tell "sending has stopped" from "sending is slow" without watching the clock.
+    /// </summary>
+    internal int SendersWaitingForRecords => Volatile.Read(ref sendersWaitingForRecords);
 
     /// <summary>Identifies this dispatcher's claims in the database; unique per running instance.</summary>
     public string OwnerId { get; }
@@ -239,7 +247,19 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                 next = null;
                 // Waits while a full group of accepted emails is not yet recorded (see OutcomeRecorder), before
                 // the checks below, so that they hold for the send that follows.
-                await recorder.WaitForSendSlotAsync();
+                var slot = recorder.WaitForSendSlotAsync();
+                if (!slot.IsCompleted)
+                {
+                    Interlocked.Increment(ref sendersWaitingForRecords);
+                    try
+                    {
+                        await slot;
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref sendersWaitingForRecords);
+                    }
+                }
                 if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
                 {
                     recorder.ReturnSendSlot();
