@@ -600,6 +600,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Kind")
                         .HasColumnType("int");
 
+                    b.Property<long?>("LineCancellationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LineShipmentId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("NotificationId")
                         .HasColumnType("bigint");
 
@@ -612,6 +618,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
+
+                    b.HasIndex("LineCancellationId");
+
+                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1076,12 +1086,26 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
+                        .WithMany()
+                        .HasForeignKey("LineCancellationId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
+                        .WithMany()
+                        .HasForeignKey("LineShipmentId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
+
+                    b.Navigation("LineCancellation");
+
+                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
