@@ -33,7 +33,7 @@ public static class DataExtensions
         // Everything below is resolved lazily from the service provider, so settings that arrive
         // late (test hosts, environment-specific sources) are honoured.
         builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, options) =>
-            options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations));
+            options.UseSqlite(SqliteConnectionString(sp), SqliteMigrations).AddInterceptors(SqliteBusyTimeout.Instance));
         builder.Services.AddDbContextFactory<SqlServerPortalDbContext>((sp, options) =>
             options.UseSqlServer(SqlServerConnectionString(sp), sqlServer =>
             {
