@@ -36,6 +36,7 @@ public sealed class FulfilmentTests(PortalServer server) : PortalTest(server)
         await dialog.GetByTestId("fulfil-tracking").FillAsync("JD0012345");
         await Expect(dialog.GetByTestId("fulfil-outcome")).ToHaveTextAsync(
             $"1 line is fully shipped and leaves the backlog; 1 line stays open with {partial.Open - 1} {(partial.Open - 1 == 1 ? "unit" : "units")}.");
+        await page.SaveScreenshotIfRequestedAsync("staff-fulfil-preview");
         await page.GetByTestId("fulfil-confirm").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
 
