@@ -1,5 +1,4 @@
 using System.Globalization;
-using BacklogPortal.Domain;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 

@@ -1,7 +1,4 @@
-using System.Linq.Expressions;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Backlog;
 
@@ -96,7 +93,7 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
             BacklogSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
             BacklogSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
             BacklogSort.DateMoved => lines.By(l => l.EtaChangeCount, descending),
-            BacklogSort.Status => lines.By(StatusRank(today), descending),
+            BacklogSort.Status => lines.By(LineState.StatusRankOn(today), descending),
             _ => lines.ByEta(descending),
         };
     }
@@ -114,17 +111,6 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         return CustomerLocale.TodayIn(CustomerLocale.ZoneFor(zoneId), clock.GetUtcNow());
     }
 
-    /// <summary>
-    /// The order of the status column, most urgent first: the same precedence the status chip shows
-    /// (<see cref="BacklogLine.StatusOn"/>), as one CASE expression the database sorts by.
-    /// </summary>
-    private static Expression<Func<OrderLine, int>> StatusRank(DateOnly today) =>
-        l => l.ConsentRequired && l.CustomerResponse == CustomerResponse.None ? (int)BacklogLineStatus.DecisionNeeded
-            : l.Eta != null && l.Eta < today ? (int)BacklogLineStatus.Overdue
-            : l.Status == LineStatus.PartiallyShipped ? (int)BacklogLineStatus.PartlyShipped
-            : l.Eta == null ? (int)BacklogLineStatus.WaitingForDate
-            : (int)BacklogLineStatus.Scheduled;
-
     private static async Task<IReadOnlyList<BacklogLine>> ReadLinesAsync(PortalDbContext db, int customerId, List<int> lineIds, CancellationToken cancellationToken)
     {
         if (lineIds.Count == 0)
@@ -133,22 +119,13 @@ public sealed class CustomerBacklog(IDbContextFactory<PortalDbContext> dbFactory
         }
         var rows = await db.OrderLines.AsNoTracking()
             .Where(l => l.CustomerId == customerId && lineIds.Contains(l.Id))
-            .Select(l => new BacklogLine(
+            .Select(LineState.Of.With((l, state) => new BacklogLine(
                 l.Id,
                 l.Order!.OrderNumber,
                 l.Order.OrderDate,
                 l.Product!.Sku,
                 l.Product.Name,
-                l.Kind,
-                l.QuantityOrdered,
-                l.QuantityShipped,
-                l.QuantityCancelled,
-                l.PromisedDate,
-                l.Eta,
-                l.EtaChangeCount,
-                l.Status,
-                l.ConsentRequired,
-                l.CustomerResponse))
+                state)))
             .ToListAsync(cancellationToken);
         var position = lineIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
         rows.Sort((a, b) => position[a.LineId].CompareTo(position[b.LineId]));
@@ -169,44 +146,5 @@ public sealed record BacklogResult(IReadOnlyList<BacklogLine> Lines, int TotalCo
     public BacklogTotals Totals { get; init; } = BacklogTotals.None;
 }
 
-/// <summary>What the status column says about an open line, in the order it sorts.</summary>
-public enum BacklogLineStatus
-{
-    DecisionNeeded = 0,
-    Overdue = 1,
-    PartlyShipped = 2,
-    WaitingForDate = 3,
-    Scheduled = 4,
-}
-
-public sealed record BacklogLine(
-    int LineId,
-    string OrderNumber,
-    DateOnly OrderDate,
-    string Sku,
-    string ProductName,
-    BacklogKind Kind,
-    int QuantityOrdered,
-    int QuantityShipped,
-    int QuantityCancelled,
-    DateOnly? PromisedDate,
-    DateOnly? Eta,
-    int EtaChangeCount,
-    LineStatus Status,
-    bool ConsentRequired,
-    CustomerResponse CustomerResponse)
-{
-    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
-
-    /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
-
-    public bool IsOverdueOn(DateOnly today) => LineRules.IsOverdue(Eta, today);
-
-    public BacklogLineStatus StatusOn(DateOnly today) =>
-        LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse) ? BacklogLineStatus.DecisionNeeded
-        : IsOverdueOn(today) ? BacklogLineStatus.Overdue
-        : Status == LineStatus.PartiallyShipped ? BacklogLineStatus.PartlyShipped
-        : Eta is null ? BacklogLineStatus.WaitingForDate
-        : BacklogLineStatus.Scheduled;
-}
+/// <summary>One line of the customer's backlog: which order and product, and where it stands.</summary>
+public sealed record BacklogLine(int LineId, string OrderNumber, DateOnly OrderDate, string Sku, string ProductName, LineState State);

@@ -1,9 +1,6 @@
 using System.Linq.Expressions;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Hosting;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Calendar;
 

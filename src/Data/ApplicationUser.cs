@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using Microsoft.AspNetCore.Identity;
 
 namespace BacklogPortal.Data;

@@ -2,9 +2,7 @@ using BacklogPortal.Data.Demo;
 using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Data;
 

@@ -1,6 +1,4 @@
 using BacklogPortal.Data.Demo;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Data;
 

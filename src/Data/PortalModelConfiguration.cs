@@ -1,5 +1,3 @@
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BacklogPortal.Data;

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using BacklogPortal.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace BacklogPortal.Email;

@@ -1,5 +1,3 @@
-using BacklogPortal.Domain;
-
 namespace BacklogPortal.EtaChanges;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.EtaChanges;
 

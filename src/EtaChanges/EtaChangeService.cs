@@ -1,10 +1,8 @@
 using System.Data.Common;
 using System.Linq.Expressions;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
 using BacklogPortal.Telemetry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BacklogPortal.EtaChanges;

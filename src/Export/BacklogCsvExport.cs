@@ -1,9 +1,7 @@
 using System.Globalization;
 using BacklogPortal.Backlog;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using CsvHelper;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace BacklogPortal.Export;
@@ -58,16 +56,16 @@ public sealed class BacklogCsvExport(
                 csv.WriteField(Iso(line.OrderDate));
                 csv.WriteField(line.Sku);
                 csv.WriteField(line.ProductName);
-                csv.WriteField(words[line.Kind == BacklogKind.PreOrder ? "Pre-order" : "Backorder"].Value);
-                csv.WriteField(line.QuantityOrdered);
-                csv.WriteField(line.QuantityShipped);
-                csv.WriteField(line.QuantityCancelled);
-                csv.WriteField(line.QuantityOpen);
-                csv.WriteField(Iso(line.PromisedDate));
-                csv.WriteField(Iso(line.Eta));
-                csv.WriteField(line.EtaChangeCount);
-                csv.WriteField(line.SlipDays);
-                csv.WriteField(words[StatusWord(line.StatusOn(today))].Value);
+                csv.WriteField(words[line.State.Kind == BacklogKind.PreOrder ? "Pre-order" : "Backorder"].Value);
+                csv.WriteField(line.State.QuantityOrdered);
+                csv.WriteField(line.State.QuantityShipped);
+                csv.WriteField(line.State.QuantityCancelled);
+                csv.WriteField(line.State.QuantityOpen);
+                csv.WriteField(Iso(line.State.PromisedDate));
+                csv.WriteField(Iso(line.State.Eta));
+                csv.WriteField(line.State.EtaChangeCount);
+                csv.WriteField(line.State.SlipDays);
+                csv.WriteField(words[StatusWord(line.State.StatusOn(today))].Value);
                 await csv.EndRecordAsync(cancellationToken);
             }
             await csv.FlushAsync(cancellationToken);
@@ -84,12 +82,12 @@ public sealed class BacklogCsvExport(
 
     private static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 
-    private static string StatusWord(BacklogLineStatus status) => status switch
+    private static string StatusWord(CustomerLineStatus status) => status switch
     {
-        BacklogLineStatus.DecisionNeeded => "Your decision needed",
-        BacklogLineStatus.Overdue => "Overdue",
-        BacklogLineStatus.PartlyShipped => "Partly shipped",
-        BacklogLineStatus.WaitingForDate => "Waiting for date",
+        CustomerLineStatus.DecisionNeeded => "Your decision needed",
+        CustomerLineStatus.Overdue => "Overdue",
+        CustomerLineStatus.PartlyShipped => "Partly shipped",
+        CustomerLineStatus.WaitingForDate => "Waiting for date",
         _ => "Scheduled",
     };
 }

@@ -1,5 +1,3 @@
-using BacklogPortal.Domain;
-
 namespace BacklogPortal.Fulfilment;
 
 /// <param name="ExpectedVersion">The line's version as the person saw it; null for a machine client that acts on the line as it is now.</param>

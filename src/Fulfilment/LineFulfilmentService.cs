@@ -1,8 +1,5 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using BacklogPortal.Integration.Events;
 using BacklogPortal.Notifications;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 
 namespace BacklogPortal.Fulfilment;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using CsvHelper;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.Integration;
 

@@ -1,8 +1,6 @@
-using BacklogPortal.Domain;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Integration;
 

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Integration;
 
@@ -18,14 +16,12 @@ public static class CustomerEndpoints
     {
         var customers = api.MapGroup("/customers").WithTags("Customers");
         customers.MapPut("/{customerNumber}", PutAsync)
-            .WithName("PutCustomer")
-            .WithSummary("Create or update a customer")
-            .WithDescription("Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")
+            .Documented("PutCustomer", "Create or update a customer",
+                "Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")
             .Upsert<CustomerBody, CustomerResource>();
         customers.MapGet("/{customerNumber}/open-lines", GetOpenLinesAsync)
-            .WithName("GetOpenLines")
-            .WithSummary("The customer's open lines, keyset-paged")
-            .WithDescription("Every open or partly shipped line of the customer in a stable order. Pass nextCursor as cursor until it is null.")
+            .Documented("GetOpenLines", "The customer's open lines, keyset-paged",
+                "Every open or partly shipped line of the customer in a stable order. Pass nextCursor as cursor until it is null.")
             .Produces<OpenLinesPage>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

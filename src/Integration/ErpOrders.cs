@@ -1,10 +1,7 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Notifications;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Integration;
 

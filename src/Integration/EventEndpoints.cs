@@ -1,6 +1,5 @@
 using System.Globalization;
 using BacklogPortal.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Integration;
 
@@ -13,9 +12,8 @@ public static class EventEndpoints
     {
         api.MapGet("/events", GetAsync)
             .WithTags("Events")
-            .WithName("GetEvents")
-            .WithSummary("What the ERP must learn: customer decisions, shipments, cancellations")
-            .WithDescription("In commit order, after the sequence given in after (0 or nothing: from the start). Pass next as after on the following call; a cursor never skips or repeats an event, also across restarts and concurrent writers. Events are kept; read at your own pace.")
+            .Documented("GetEvents", "What the ERP must learn: customer decisions, shipments, cancellations",
+                "In commit order, after the sequence given in after (0 or nothing: from the start). Pass next as after on the following call; a cursor never skips or repeats an event, also across restarts and concurrent writers. Events are kept; read at your own pace.")
             .Produces<EventsPage>()
             .ProducesValidationProblem();
         return api;

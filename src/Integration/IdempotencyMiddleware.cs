@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Integration.ApiKeys;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Integration;
 

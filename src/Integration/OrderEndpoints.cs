@@ -1,8 +1,6 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Fulfilment;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Integration;
 
@@ -13,31 +11,26 @@ public static class OrderEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapPut("/{orderNumber}", PutAsync)
-            .WithName("PutOrder")
-            .WithSummary("Create or update an order with its lines")
-            .WithDescription("Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
+            .Documented("PutOrder", "Create or update an order with its lines",
+                "Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
             .Upsert<OrderBody, OrderUpsertResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/{orderNumber}", GetAsync)
-            .WithName("GetOrder")
-            .WithSummary("An order with every line's status, quantities, dates, customer response and shipments")
+            .Documented("GetOrder", "An order with every line's status, quantities, dates, customer response and shipments")
             .Produces<OrderResource>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var line = orders.MapGroup("/{orderNumber}/lines/{lineNumber:int}");
         line.MapPut("/eta", PutEtaAsync)
-            .WithName("PutLineEta")
-            .WithSummary("Change one line's ETA")
-            .WithDescription("eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
+            .Documented("PutLineEta", "Change one line's ETA",
+                "eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
             .Command<EtaBody, LineEtaResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         line.MapPost("/shipments", PostShipmentAsync)
-            .WithName("PostShipment")
-            .WithSummary("Record a (partial) shipment of the line's open quantity")
+            .Documented("PostShipment", "Record a (partial) shipment of the line's open quantity")
             .Command<ShipmentBody, LineQuantitiesResource>(StatusCodes.Status201Created);
         line.MapPost("/cancellations", PostCancellationAsync)
-            .WithName("PostCancellation")
-            .WithSummary("Cancel some or all of the line's open quantity")
+            .Documented("PostCancellation", "Cancel some or all of the line's open quantity")
             .Command<CancellationBody, LineQuantitiesResource>(StatusCodes.Status201Created);
         return api;
     }
@@ -53,79 +46,70 @@ public static class OrderEndpoints
             ? TypedResults.Ok(order)
             : ApiProblems.NotFound($"There is no order {orderNumber}.");
 
-    private static async Task<IResult> PutEtaAsync(
-        string orderNumber, int lineNumber, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<EtaBody>(http);
-        if (body is null)
+    private static Task<IResult> PutEtaAsync(
+        string orderNumber, int lineNumber, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+        OnLineAsync(http, dbFactory, orderNumber, lineNumber, (EtaBody body, FieldErrors errors) =>
         {
-            return problem!;
-        }
-        var errors = new FieldErrors();
-        ApiEta.Validate(body, errors);
-        if (errors.Any)
+            ApiEta.Validate(body, errors);
+            return body;
+        },
+        async (body, line) =>
         {
-            return errors.ToProblem();
-        }
-        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
-        {
-            return LineNotFound(orderNumber, lineNumber);
-        }
-        // The version read here is the one the change must still find: a staff edit in between is a 409, never a lost update.
-        var result = await etaChanges.ChangeAsync(new EtaChangeRequest(
-            EtaChangeTarget.ForLine(line.Id, line.Version), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()), cancellationToken);
-        return ApiEta.ToResult(result, () => TypedResults.Ok(new LineEtaResource(orderNumber, lineNumber,
-            result.Outcome == EtaChangeOutcome.Changed ? body.Eta : line.Eta, result.Outcome == EtaChangeOutcome.Changed)));
-    }
+            // The version read here is the one the change must still find: a staff edit in between is a 409, never a lost update.
+            var result = await etaChanges.ChangeAsync(new EtaChangeRequest(
+                EtaChangeTarget.ForLine(line.Id, line.Version), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()), cancellationToken);
+            return ApiEta.ToResult(result, () => TypedResults.Ok(new LineEtaResource(orderNumber, lineNumber,
+                result.Outcome == EtaChangeOutcome.Changed ? body.Eta : line.Eta, result.Outcome == EtaChangeOutcome.Changed)));
+        },
+        cancellationToken);
 
-    private static async Task<IResult> PostShipmentAsync(
-        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<ShipmentBody>(http);
-        if (body is null)
-        {
-            return problem!;
-        }
-        var errors = new FieldErrors();
-        var quantity = errors.Required("quantity", body.Quantity);
-        var shippedOn = errors.Required("shippedOn", body.ShippedOn);
-        var carrier = errors.Text("carrier", body.Carrier, LineFulfilmentService.MaxCarrierLength);
-        var tracking = errors.Text("trackingNumber", body.TrackingNumber, LineFulfilmentService.MaxTrackingNumberLength);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
-        {
-            return LineNotFound(orderNumber, lineNumber);
-        }
-        var result = await fulfilment.RecordShipmentAsync(
-            new ShipmentRequest(line.Id, null, quantity!.Value, shippedOn!.Value, carrier, tracking, ChangeSource.Api, http.ClientName()), cancellationToken);
-        return ToResult(result, orderNumber, lineNumber, "shipments");
-    }
+    private static Task<IResult> PostShipmentAsync(
+        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+        OnLineAsync(http, dbFactory, orderNumber, lineNumber, (ShipmentBody body, FieldErrors errors) => (
+            Quantity: errors.Required("quantity", body.Quantity),
+            ShippedOn: errors.Required("shippedOn", body.ShippedOn),
+            Carrier: errors.Text("carrier", body.Carrier, LineFulfilmentService.MaxCarrierLength),
+            Tracking: errors.Text("trackingNumber", body.TrackingNumber, LineFulfilmentService.MaxTrackingNumberLength)),
+        async (shipment, line) => ToResult(
+            await fulfilment.RecordShipmentAsync(new ShipmentRequest(
+                line.Id, null, shipment.Quantity!.Value, shipment.ShippedOn!.Value, shipment.Carrier, shipment.Tracking, ChangeSource.Api, http.ClientName()), cancellationToken),
+            orderNumber, lineNumber, "shipments"),
+        cancellationToken);
 
-    private static async Task<IResult> PostCancellationAsync(
-        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    private static Task<IResult> PostCancellationAsync(
+        string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+        OnLineAsync(http, dbFactory, orderNumber, lineNumber, (CancellationBody body, FieldErrors errors) => (
+            Quantity: errors.Required("quantity", body.Quantity),
+            Reason: errors.Text("reason", body.Reason, LineFulfilmentService.MaxReasonLength)),
+        async (cancellation, line) => ToResult(
+            await fulfilment.CancelOpenQuantityAsync(new CancellationRequest(
+                line.Id, null, cancellation.Quantity!.Value, cancellation.Reason, ChangeSource.Api, http.ClientName()), cancellationToken),
+            orderNumber, lineNumber, "cancellations"),
+        cancellationToken);
+
+    /// <summary>
+    /// A command on one line, in the order every such command answers: a body that is not JSON (400), field errors
+    /// (400, all at once), no such line (404); only then <paramref name="act"/> with the checked values and the line.
+    /// </summary>
+    private static async Task<IResult> OnLineAsync<TBody, TChecked>(
+        HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, string orderNumber, int lineNumber,
+        Func<TBody, FieldErrors, TChecked> check, Func<TChecked, LineKey, Task<IResult>> act, CancellationToken cancellationToken)
+        where TBody : class
     {
-        var (body, problem) = await ApiJson.ReadAsync<CancellationBody>(http);
+        var (body, problem) = await ApiJson.ReadAsync<TBody>(http);
         if (body is null)
         {
             return problem!;
         }
         var errors = new FieldErrors();
-        var quantity = errors.Required("quantity", body.Quantity);
-        var reason = errors.Text("reason", body.Reason, LineFulfilmentService.MaxReasonLength);
+        var values = check(body, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is not { } line)
-        {
-            return LineNotFound(orderNumber, lineNumber);
-        }
-        var result = await fulfilment.CancelOpenQuantityAsync(
-            new CancellationRequest(line.Id, null, quantity!.Value, reason, ChangeSource.Api, http.ClientName()), cancellationToken);
-        return ToResult(result, orderNumber, lineNumber, "cancellations");
+        return await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is { } line
+            ? await act(values, line)
+            : LineNotFound(orderNumber, lineNumber);
     }
 
     private static IResult ToResult(FulfilmentResult result, string orderNumber, int lineNumber, string collection)

@@ -1,8 +1,6 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Products;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Integration;
 
@@ -13,15 +11,13 @@ public static class ProductEndpoints
     {
         var products = api.MapGroup("/products").WithTags("Products");
         products.MapPut("/{sku}", PutAsync)
-            .WithName("PutProduct")
-            .WithSummary("Create or update a product")
-            .WithDescription("Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
+            .Documented("PutProduct", "Create or update a product",
+                "Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
             .Upsert<ProductBody, ProductResource>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         products.MapPost("/{sku}/eta-changes", PostEtaChangeAsync)
-            .WithName("ChangeSkuEta")
-            .WithSummary("Change the ETA of every open line of a SKU")
-            .WithDescription("For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
+            .Documented("ChangeSkuEta", "Change the ETA of every open line of a SKU",
+                "For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
             .Command<EtaBody, EtaChangeSummary>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         return api;

@@ -1,6 +1,4 @@
-using BacklogPortal.Domain;
 using BacklogPortal.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace BacklogPortal.Localization;

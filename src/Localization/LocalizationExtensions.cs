@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 

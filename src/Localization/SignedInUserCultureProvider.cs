@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using BacklogPortal.Components.Account;
 using Microsoft.AspNetCore.Localization;
 

@@ -1,10 +1,7 @@
 using System.Net;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 

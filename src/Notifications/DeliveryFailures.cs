@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using BacklogPortal.Email;
 
 namespace BacklogPortal.Notifications;

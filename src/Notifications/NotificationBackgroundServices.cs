@@ -1,47 +1,48 @@
-using Microsoft.Extensions.Options;
-
 namespace BacklogPortal.Notifications;
 
 /// <summary>
-/// The composing loop: overdue scans on their interval, then emails for every customer that is due.
-/// Sleeps until the next customer becomes due, the poll interval passes, or a commit wakes it.
+/// A loop that works in rounds until the host stops: each round says how long to sleep before the next, and the
+/// <see cref="WakeSignal"/> cuts a sleep short. Every error is caught and logged inside the loop (an exception that
+/// escapes stops the host), and the next try backs off: the database or the SMTP server may be away for a while.
 /// </summary>
-internal sealed class NotificationComposerService(
-    NotificationComposer composer,
-    OverdueReminders overdueReminders,
-    OutboxSignal signal,
-    IOptions<NotificationsOptions> options,
-    TimeProvider clock,
-    ILogger<NotificationComposerService> logger) : BackgroundService
+internal abstract class WakeableLoop(WakeSignal signal, NotificationsOptions settings, TimeProvider clock, ILogger logger) : BackgroundService
 {
+    protected TimeProvider Clock => clock;
+
+    protected ILogger Logger => logger;
+
+    protected NotificationsOptions Settings => settings;
+
+    /// <summary>What the loop does, for the log ("Composing notifications").</summary>
+    protected abstract string Work { get; }
+
+    /// <summary>One round; returns how long to sleep before the next (zero: go again at once).</summary>
+    protected abstract Task<TimeSpan> RoundAsync(CancellationToken stoppingToken);
+
+    protected virtual void Starting()
+    {
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
         if (!settings.BackgroundProcessing)
         {
-            logger.LogInformation("Notification composing is off in this instance (Notifications:BackgroundProcessing)");
+            logger.LogInformation("{Work} is off in this instance (Notifications:BackgroundProcessing)", Work);
             return;
         }
-        var nextOverdueScan = clock.GetUtcNow();
+        Starting();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
-                if (clock.GetUtcNow() >= nextOverdueScan)
-                {
-                    await overdueReminders.ScanAsync(stoppingToken);
-                    nextOverdueScan = clock.GetUtcNow() + settings.OverdueScanInterval;
-                }
-                var result = await composer.ComposeDueAsync(stoppingToken);
+                wait = await RoundAsync(stoppingToken);
                 failures = 0;
-                if (result.MoreDue)
+                if (wait <= TimeSpan.Zero)
                 {
                     continue;
                 }
-                var now = clock.GetUtcNow();
-                wait = Shortest(settings.PollInterval, result.NextDueAt - now, nextOverdueScan - now);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -49,13 +50,44 @@ internal sealed class NotificationComposerService(
             }
             catch (Exception exception)
             {
-                // The database may be away; keep the host alive and try again a little later each time.
                 failures++;
                 wait = Backoff.After(failures, settings.PollInterval);
-                logger.LogError(exception, "Composing notifications failed ({Failures} in a row); next try in {Wait}", failures, wait);
+                logger.LogError(exception, "{Work} failed ({Failures} in a row); next try in {Wait}", Work, failures, wait);
             }
             await signal.WaitAsync(wait, clock, stoppingToken);
         }
+    }
+}
+
+/// <summary>
+/// The composing loop: overdue scans on their interval, then emails for every customer that is due.
+/// Sleeps until the next customer becomes due, the poll interval passes, or a commit wakes it.
+/// </summary>
+internal sealed class NotificationComposerService(
+    NotificationComposer composer, OverdueReminders overdueReminders, OutboxSignal signal,
+    IOptions<NotificationsOptions> options, TimeProvider clock, ILogger<NotificationComposerService> logger)
+    : WakeableLoop(signal, options.Value, clock, logger)
+{
+    private DateTimeOffset nextOverdueScan;
+
+    protected override string Work => "Composing notifications";
+
+    protected override void Starting() => nextOverdueScan = Clock.GetUtcNow();
+
+    protected override async Task<TimeSpan> RoundAsync(CancellationToken stoppingToken)
+    {
+        if (Clock.GetUtcNow() >= nextOverdueScan)
+        {
+            await overdueReminders.ScanAsync(stoppingToken);
+            nextOverdueScan = Clock.GetUtcNow() + Settings.OverdueScanInterval;
+        }
+        var result = await composer.ComposeDueAsync(stoppingToken);
+        if (result.MoreDue)
+        {
+            return TimeSpan.Zero;
+        }
+        var now = Clock.GetUtcNow();
+        return Shortest(Settings.PollInterval, result.NextDueAt - now, nextOverdueScan - now);
     }
 
     private static TimeSpan Shortest(TimeSpan poll, params TimeSpan?[] others) =>
@@ -69,58 +101,35 @@ internal sealed class NotificationComposerService(
 /// one is due, the poll interval passes, or the composer or staff wake it.
 /// </summary>
 internal sealed class NotificationDispatcherService(
-    NotificationDispatcher dispatcher,
-    DispatchSignal signal,
-    IOptions<NotificationsOptions> options,
-    TimeProvider clock,
-    ILogger<NotificationDispatcherService> logger) : BackgroundService
+    NotificationDispatcher dispatcher, DispatchSignal signal,
+    IOptions<NotificationsOptions> options, TimeProvider clock, ILogger<NotificationDispatcherService> logger)
+    : WakeableLoop(signal, options.Value, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private int serverDown;
+
+    protected override string Work => "Dispatching notifications";
+
+    protected override void Starting() => Logger.LogInformation("Notification dispatcher {Owner} started", dispatcher.OwnerId);
+
+    protected override async Task<TimeSpan> RoundAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        if (!settings.BackgroundProcessing)
+        var result = await dispatcher.DispatchDueAsync(stoppingToken);
+        if (result.ServerUnavailable)
         {
-            logger.LogInformation("Notification dispatching is off in this instance (Notifications:BackgroundProcessing)");
-            return;
+            // A pause no signal cuts short: new work does not bring the server back.
+            serverDown++;
+            var pause = Backoff.After(serverDown, TimeSpan.FromSeconds(1));
+            Logger.LogWarning("SMTP server unavailable; dispatching paused for {Wait}", pause);
+            await Task.Delay(pause, Clock, stoppingToken);
+            return TimeSpan.Zero;
         }
-        logger.LogInformation("Notification dispatcher {Owner} started", dispatcher.OwnerId);
-        var failures = 0;
-        var serverDown = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        serverDown = 0;
+        if (result.Claimed >= Settings.BatchSize)
         {
-            TimeSpan wait;
-            try
-            {
-                var result = await dispatcher.DispatchDueAsync(stoppingToken);
-                failures = 0;
-                if (result.ServerUnavailable)
-                {
-                    serverDown++;
-                    wait = Backoff.After(serverDown, TimeSpan.FromSeconds(1));
-                    logger.LogWarning("SMTP server unavailable; dispatching paused for {Wait}", wait);
-                    await Task.Delay(wait, clock, stoppingToken);
-                    continue;
-                }
-                serverDown = 0;
-                if (result.Claimed >= settings.BatchSize)
-                {
-                    continue;
-                }
-                var next = await dispatcher.NextDueAtAsync(stoppingToken);
-                wait = next is { } due ? Clamp(due - clock.GetUtcNow(), settings.PollInterval) : settings.PollInterval;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                wait = Backoff.After(failures, settings.PollInterval);
-                logger.LogError(exception, "Dispatching notifications failed ({Failures} in a row); next try in {Wait}", failures, wait);
-            }
-            await signal.WaitAsync(wait, clock, stoppingToken);
+            return TimeSpan.Zero;
         }
+        var next = await dispatcher.NextDueAtAsync(stoppingToken);
+        return next is { } due ? Clamp(due - Clock.GetUtcNow(), Settings.PollInterval) : Settings.PollInterval;
     }
 
     private static TimeSpan Clamp(TimeSpan wait, TimeSpan max) =>

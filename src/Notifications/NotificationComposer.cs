@@ -1,9 +1,6 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Telemetry;
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace BacklogPortal.Notifications;

@@ -1,6 +1,4 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Notifications;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using BacklogPortal.Domain;
 using MimeKit;
 
 namespace BacklogPortal.Notifications;

@@ -1,7 +1,6 @@
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 

@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using BacklogPortal.Notifications.Templates;
 
 namespace BacklogPortal.Notifications;

@@ -1,5 +1,4 @@
 using BacklogPortal.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Notifications;
 

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.Orders;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using BacklogPortal.Integration.Events;
 using BacklogPortal.Notifications;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Orders;
 

@@ -1,6 +1,4 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Orders;
 
@@ -35,25 +33,17 @@ public sealed class OrderDetails(IDbContextFactory<PortalDbContext> dbFactory, T
         var lines = db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.Id && l.CustomerId == customerId);
         var rows = await lines
             .OrderBy(l => l.LineNumber)
-            .Select(l => new
+            .Select(LineState.Of.With((l, state) => new
             {
                 l.Id,
                 l.Version,
                 l.LineNumber,
                 l.Product!.Sku,
                 ProductName = l.Product.Name,
-                l.Kind,
-                l.QuantityOrdered,
-                l.QuantityShipped,
-                l.QuantityCancelled,
-                l.PromisedDate,
-                l.Eta,
-                l.Status,
-                l.ConsentRequired,
-                l.CustomerResponse,
+                State = state,
                 l.CustomerRespondedAt,
                 l.CustomerRespondedBy,
-            })
+            }))
             .ToListAsync(cancellationToken);
         // The same rules that guard the UPDATE decide which buttons the page offers.
         var acceptable = (await lines.Where(CustomerResponseRules.CanAccept).Select(l => l.Id).ToListAsync(cancellationToken)).ToHashSet();
@@ -66,10 +56,8 @@ public sealed class OrderDetails(IDbContextFactory<PortalDbContext> dbFactory, T
             .ToLookup(c => c.OrderLineId, c => c.Entry);
 
         var detailLines = rows.Select(l => new OrderDetailLine(
-                l.Id, l.Version, l.LineNumber, l.Sku, l.ProductName, l.Kind,
-                l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled,
-                l.PromisedDate, l.Eta, l.Status, l.ConsentRequired,
-                l.CustomerResponse, l.CustomerRespondedAt, l.CustomerRespondedBy,
+                l.Id, l.Version, l.LineNumber, l.Sku, l.ProductName, l.State,
+                l.CustomerRespondedAt, l.CustomerRespondedBy,
                 history[l.Id].ToList(),
                 CanAccept: acceptable.Contains(l.Id),
                 CanCancel: cancellable.Contains(l.Id)))
@@ -92,43 +80,30 @@ public sealed record OrderDetail(
     public TimeZoneInfo Zone { get; } = CustomerLocale.ZoneFor(TimeZoneId);
 }
 
+/// <summary>One line of the customer's order: where it stands, their answer, its ETA history and which answers they may give now.</summary>
 public sealed record OrderDetailLine(
     int LineId,
     long Version,
     int LineNumber,
     string Sku,
     string ProductName,
-    BacklogKind Kind,
-    int QuantityOrdered,
-    int QuantityShipped,
-    int QuantityCancelled,
-    DateOnly? PromisedDate,
-    DateOnly? Eta,
-    LineStatus Status,
-    bool ConsentRequired,
-    CustomerResponse CustomerResponse,
+    LineState State,
     DateTimeOffset? CustomerRespondedAt,
     string? CustomerRespondedBy,
     IReadOnlyList<EtaHistoryEntry> History,
     bool CanAccept,
     bool CanCancel)
 {
-    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
-
-    public bool IsOpen => LineRules.IsOpenStatus(Status);
-
-    /// <summary>The customer's express consent is asked for and not given yet (<see cref="LineRules.AwaitsDecision"/>), and something is left to accept.</summary>
+    /// <summary>
+    /// <see cref="LineState.AwaitsDecision"/> with something left to accept: the database's own rule
+    /// (<see cref="CustomerResponseRules.CanAccept"/>), the one that guards the answer's UPDATE.
+    /// </summary>
     public bool AwaitsDecision => CanAccept;
-
-    /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
-
-    public bool IsOverdueOn(DateOnly today) => IsOpen && LineRules.IsOverdue(Eta, today);
 
     /// <summary>Why the customer cannot give <paramref name="wanted"/> now, in the service's words; null when they can.</summary>
     public string? RefusalFor(CustomerResponse wanted, TimeZoneInfo zone) =>
         (wanted == CustomerResponse.AcceptedNewDate ? CanAccept : CanCancel) ? null
-        : CustomerResponses.AlreadySettled(wanted, Status, CustomerResponse, CustomerRespondedAt is { } at ? DateFormat.Instant(at, zone) : null)
+        : CustomerResponses.AlreadySettled(wanted, State.Status, State.CustomerResponse, CustomerRespondedAt is { } at ? DateFormat.Instant(at, zone) : null)
             ?? CustomerResponses.NothingToDecide(wanted, CanCancel);
 }
 

@@ -1,8 +1,6 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Notifications;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Products;
 

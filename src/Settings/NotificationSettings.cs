@@ -1,12 +1,9 @@
 using System.Globalization;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Email;
 using BacklogPortal.Hosting;
 using BacklogPortal.Localization;
 using BacklogPortal.Notifications;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Settings;
 

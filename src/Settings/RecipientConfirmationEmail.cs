@@ -1,5 +1,4 @@
 using System.Net;
-using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
 
 namespace BacklogPortal.Settings;

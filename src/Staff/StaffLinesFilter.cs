@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff;
 

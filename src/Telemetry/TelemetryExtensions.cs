@@ -1,5 +1,4 @@
 using BacklogPortal.Hosting;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

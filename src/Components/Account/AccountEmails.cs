@@ -4,7 +4,6 @@ using BacklogPortal.Data;
 using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Components.Account;
 

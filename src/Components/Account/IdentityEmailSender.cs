@@ -1,9 +1,7 @@
 using System.Net;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Notifications;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Components.Account;
 

@@ -1,11 +1,9 @@
 using System.Threading.RateLimiting;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Hosting;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Components.Account;
 

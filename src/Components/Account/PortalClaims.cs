@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using BacklogPortal.Data;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace BacklogPortal.Components.Account;
 

@@ -1,6 +1,4 @@
-using BacklogPortal.Domain;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Data.Demo;
 

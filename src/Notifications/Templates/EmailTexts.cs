@@ -1,5 +1,4 @@
 using System.Globalization;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.Notifications.Templates;
 

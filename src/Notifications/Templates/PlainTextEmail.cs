@@ -1,5 +1,4 @@
 using System.Text;
-using BacklogPortal.Domain;
 
 namespace BacklogPortal.Notifications.Templates;
 

@@ -2,11 +2,9 @@ using System.Security.Claims;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
 using BacklogPortal.Email;
-using BacklogPortal.Domain;
 using BacklogPortal.Staff.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff.Admin;
 

@@ -1,5 +1,3 @@
-using BacklogPortal.Domain;
-
 namespace BacklogPortal.Staff.Dashboard;
 
 /// <summary>The backlog at a glance. Every figure names the <see cref="StaffLinesFilter"/> of the lines behind it.</summary>

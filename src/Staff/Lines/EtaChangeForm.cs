@@ -1,4 +1,3 @@
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 
 namespace BacklogPortal.Staff.Lines;

@@ -1,6 +1,4 @@
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff.Lines;
 
@@ -23,7 +21,7 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
             .Take(pageSize)
             .Select(l => l.Id)
             .ToListAsync(cancellationToken);
-        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => pageIds.Contains(l.Id))).ToListAsync(cancellationToken);
+        var rows = await Rows(db.OrderLines.AsNoTracking().Where(l => pageIds.Contains(l.Id))).ToListAsync(cancellationToken);
         var order = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
         return new StaffLinesResult([.. rows.OrderBy(r => order[r.LineId])], total, today);
     }
@@ -33,32 +31,22 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = lineIds.ToArray();
-        var rows = await Rows(db, db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).ToListAsync(cancellationToken);
+        var rows = await Rows(db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.Id))).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(l => l.LineId)];
     }
 
-    private static IQueryable<StaffLine> Rows(PortalDbContext db, IQueryable<OrderLine> lines) =>
-        from l in lines
-        join c in db.Customers on l.CustomerId equals c.Id
-        select new StaffLine(
+    // The customer through the order (already joined for its number) rather than a second join on the line's copy of the id.
+    private static IQueryable<StaffLine> Rows(IQueryable<OrderLine> lines) =>
+        lines.Select(LineState.Of.With((l, state) => new StaffLine(
             l.Id,
             l.Version,
-            c.Name,
-            c.Number,
-            l.Order!.OrderNumber,
+            l.Order!.Customer!.Name,
+            l.Order.Customer.Number,
+            l.Order.OrderNumber,
             l.LineNumber,
             l.Product!.Sku,
             l.Product.Name,
-            l.Kind,
-            l.QuantityOrdered,
-            l.QuantityShipped,
-            l.QuantityCancelled,
-            l.PromisedDate,
-            l.Eta,
-            l.EtaChangeCount,
-            l.Status,
-            l.ConsentRequired,
-            l.CustomerResponse);
+            state)));
 
     /// <summary>Customers whose name or number contains the text: the customer filter's picker.</summary>
     public async Task<IReadOnlyList<CustomerOption>> SearchCustomersAsync(string? text, int limit = 20, CancellationToken cancellationToken = default)
@@ -97,7 +85,6 @@ public sealed class StaffBacklogQuery(IDbContextFactory<PortalDbContext> dbFacto
         StaffLinesSort.Sku => lines.By(l => l.Product!.Sku, descending),
         StaffLinesSort.PromisedDate => lines.By(l => l.PromisedDate, descending),
         StaffLinesSort.OpenQuantity => lines.By(LineRules.OpenQuantityOf, descending),
-        StaffLinesSort.Moved => lines.By(l => l.EtaChangeCount, descending),
         _ => lines.ByEta(descending),
     };
 }
@@ -109,7 +96,6 @@ public enum StaffLinesSort
     Sku,
     PromisedDate,
     OpenQuantity,
-    Moved,
 }
 
 /// <summary>Which page of the filtered lines, in which order; not part of the shareable filter.</summary>
@@ -117,6 +103,7 @@ public sealed record StaffLinesPaging(int Page = 0, int PageSize = 50, StaffLine
 
 public sealed record StaffLinesResult(IReadOnlyList<StaffLine> Lines, int TotalCount, DateOnly Today);
 
+/// <summary>One line as staff see it: whose, which order and product, the version an edit must match, and where it stands.</summary>
 public sealed record StaffLine(
     int LineId,
     long Version,
@@ -126,26 +113,7 @@ public sealed record StaffLine(
     int LineNumber,
     string Sku,
     string ProductName,
-    BacklogKind Kind,
-    int QuantityOrdered,
-    int QuantityShipped,
-    int QuantityCancelled,
-    DateOnly? PromisedDate,
-    DateOnly? Eta,
-    int EtaChangeCount,
-    LineStatus Status,
-    bool ConsentRequired,
-    CustomerResponse CustomerResponse)
-{
-    public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
-
-    /// <summary>Days the current ETA lies after the promised date (negative: earlier).</summary>
-    public int? SlipDays => LineRules.SlipDays(PromisedDate, Eta);
-
-    public bool IsOverdueOn(DateOnly today) => LineRules.IsOpenStatus(Status) && LineRules.IsOverdue(Eta, today);
-
-    public bool AwaitsConsent => LineRules.AwaitsDecisionFor(Status, ConsentRequired, CustomerResponse);
-}
+    LineState State);
 
 public sealed record CustomerOption(string Number, string Name)
 {

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Staff.Access;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff.Lines;
 
@@ -62,35 +60,17 @@ public sealed class StaffLineHistory(
             events.Add(new LineHistoryEvent(
                 answeredAt,
                 LineHistoryEventKind.CustomerAnswer,
-                AnswerTitle(answer.CustomerResponse, row.Eta),
+                AnswerTitle(answer.CustomerResponse, row.State.Eta),
                 null,
                 answer.CustomerRespondedBy,
                 null));
         }
 
-        var shipments = await db.LineShipments.AsNoTracking()
-            .Where(s => s.OrderLineId == lineId)
-            .Select(s => new { s.RecordedAt, s.Quantity, s.ShippedOn, s.Carrier, s.TrackingNumber, s.RecordedBy, s.Source })
-            .ToListAsync(cancellationToken);
-        events.AddRange(shipments.Select(s => new LineHistoryEvent(
-            s.RecordedAt,
-            LineHistoryEventKind.Shipment,
+        events.AddRange(await FulfilmentEventsAsync(db.LineShipments, lineId, LineHistoryEventKind.Shipment, s => (
             $"{s.Quantity} shipped on {DateFormat.Short(s.ShippedOn)}",
-            s.Carrier is null && s.TrackingNumber is null ? null : $"{s.Carrier ?? "Carrier not given"}{(s.TrackingNumber is null ? "" : $", tracking {s.TrackingNumber}")}",
-            $"{s.RecordedBy} ({SourceLabel(s.Source)})",
-            null)));
-
-        var cancellations = await db.LineCancellations.AsNoTracking()
-            .Where(c => c.OrderLineId == lineId)
-            .Select(c => new { c.RecordedAt, c.Quantity, c.Reason, c.RecordedBy, c.Source })
-            .ToListAsync(cancellationToken);
-        events.AddRange(cancellations.Select(c => new LineHistoryEvent(
-            c.RecordedAt,
-            LineHistoryEventKind.Cancellation,
-            $"{c.Quantity} cancelled",
-            c.Reason,
-            $"{c.RecordedBy} ({SourceLabel(c.Source)})",
-            null)));
+            s.Carrier is null && s.TrackingNumber is null ? null : $"{s.Carrier ?? "Carrier not given"}{(s.TrackingNumber is null ? "" : $", tracking {s.TrackingNumber}")}"),
+            cancellationToken));
+        events.AddRange(await FulfilmentEventsAsync(db.LineCancellations, lineId, LineHistoryEventKind.Cancellation, c => ($"{c.Quantity} cancelled", c.Reason), cancellationToken));
 
         var emails = await db.NotificationOutbox.AsNoTracking()
             .Where(o => o.OrderLineId == lineId && o.NotificationId != null)
@@ -108,6 +88,17 @@ public sealed class StaffLineHistory(
         line.Events.AddRange(events.OrderByDescending(e => e.At).ThenBy(e => e.Kind));
         return line;
     }
+
+    /// <summary>The line's shipments or cancellations (the same audit columns, each kind its own text), oldest first.</summary>
+    private static async Task<IEnumerable<LineHistoryEvent>> FulfilmentEventsAsync<TRecord>(
+        IQueryable<TRecord> records, int lineId, LineHistoryEventKind kind, Func<TRecord, (string Title, string? Detail)> describe, CancellationToken cancellationToken)
+        where TRecord : LineFulfilmentRecord =>
+        (await records.AsNoTracking().Where(r => r.OrderLineId == lineId).OrderBy(r => r.Id).ToListAsync(cancellationToken))
+            .Select(r =>
+            {
+                var (title, detail) = describe(r);
+                return new LineHistoryEvent(r.RecordedAt, kind, title, detail, $"{r.RecordedBy} ({SourceLabel(r.Source)})", null);
+            });
 
     private static string AnswerTitle(CustomerResponse response, DateOnly? eta) =>
         response == CustomerResponse.CancelledOpenQuantity ? "Customer cancelled the open quantity"

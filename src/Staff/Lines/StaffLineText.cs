@@ -1,5 +1,3 @@
-using BacklogPortal.Domain;
-
 namespace BacklogPortal.Staff.Lines;
 
 /// <summary>
@@ -10,28 +8,28 @@ public static class StaffLineText
 {
     public static string Moved(StaffLine line)
     {
-        var slip = line.SlipDays switch
+        var slip = line.State.SlipDays switch
         {
             > 0 and var late => $"+{late} days · ",
             < 0 and var early => $"{-early} days early · ",
             _ => "",
         };
-        var moved = line.EtaChangeCount switch { 0 => "never moved", 1 => "moved once", var n => $"moved {n}×" };
+        var moved = line.State.EtaChangeCount switch { 0 => "never moved", 1 => "moved once", var n => $"moved {n}×" };
         return slip + moved;
     }
 
-    public static (string Text, string Tone) Status(StaffLine line, DateOnly today) => line.Status switch
+    public static (string Text, string Tone) Status(StaffLine line, DateOnly today) => line.State.Status switch
     {
-        LineStatus.Shipped => (line.QuantityCancelled > 0 ? "Shipped, rest cancelled" : "Shipped", "done"),
+        LineStatus.Shipped => (line.State.QuantityCancelled > 0 ? "Shipped, rest cancelled" : "Shipped", "done"),
         LineStatus.Cancelled => ("Cancelled", "done"),
-        _ when line.AwaitsConsent => ("Awaiting decision", "warning"),
-        _ when line.IsOverdueOn(today) => ("Overdue", "error"),
+        _ when line.State.AwaitsDecision => ("Awaiting decision", "warning"),
+        _ when line.State.IsOverdueOn(today) => ("Overdue", "error"),
         LineStatus.PartiallyShipped => ("Partly shipped", "info"),
-        _ when line.Eta is null => ("No date", "neutral"),
+        _ when line.State.Eta is null => ("No date", "neutral"),
         _ => ("Open", "ok"),
     };
 
-    public static string? Answer(StaffLine line) => line.CustomerResponse switch
+    public static string? Answer(StaffLine line) => line.State.CustomerResponse switch
     {
         CustomerResponse.AcceptedNewDate => "Accepted by customer",
         CustomerResponse.CancelledOpenQuantity => "Cancelled by customer",

@@ -4,7 +4,6 @@ using BacklogPortal.Data;
 using BacklogPortal.Orders;
 using BacklogPortal.Staff.Access;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff.Orders;
 

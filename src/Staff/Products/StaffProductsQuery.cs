@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using BacklogPortal.Components.Account;
 using BacklogPortal.Data;
-using BacklogPortal.Domain;
 using BacklogPortal.Staff.Access;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace BacklogPortal.Staff.Products;
 

@@ -85,10 +85,10 @@ public sealed class ContentSecurityPolicyTests(PortalServer server) : PortalTest
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         if (interactive)
         {
-            // The circuit is up once the account menu answers a click; opening it also runs MudBlazor's
-            // popover code, which sets inline styles at run time.
-            var menu = page.GetByTestId("signed-in-user");
-            await menu.ClickAsync();
+            // The prerendered menu ignores a click until the circuit runs (a loaded machine takes seconds to connect);
+            // opening it then also runs MudBlazor's popover code, which sets inline styles at run time.
+            await page.WaitForInteractiveAsync("signed-in-user");
+            await page.GetByTestId("signed-in-user").ClickAsync();
             await Expect(page.GetByTestId("sign-out")).ToBeVisibleAsync();
             await page.Keyboard.PressAsync("Escape");
         }

@@ -93,6 +93,8 @@ public sealed class StaffWorkspaceTests(PortalServer server) : PortalTest(server
 
         await page.SignInAsync(DemoDataSeeder.StaffEmail, DemoDataSeeder.Password);
         await page.GotoAsync("staff/admin/customer-users");
+        // The prerendered list ignores the click until the circuit runs.
+        await page.WaitForInteractiveAsync("signed-in-user");
         var row = page.GetByTestId("unlinked-user").Filter(new LocatorFilterOptions { HasText = email });
         await row.GetByTestId("link-user").ClickAsync();
         var picker = page.Locator(".mud-dialog input").First;

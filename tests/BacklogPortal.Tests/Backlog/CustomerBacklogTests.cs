@@ -58,7 +58,7 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView());
 
         var line = Assert.Single(page.Lines);
-        Assert.Equal(Today.AddDays(3), line.Eta);
+        Assert.Equal(Today.AddDays(3), line.State.Eta);
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         var second = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Page = 2, PageSize = 3 });
 
         Assert.Equal(4, first.TotalCount);
-        Assert.Equal([Today.AddDays(1), Today.AddDays(4), Today.AddDays(9)], first.Lines.Select(l => l.Eta));
-        Assert.Null(Assert.Single(second.Lines).Eta);
+        Assert.Equal([Today.AddDays(1), Today.AddDays(4), Today.AddDays(9)], first.Lines.Select(l => l.State.Eta));
+        Assert.Null(Assert.Single(second.Lines).State.Eta);
     }
 
     [Fact]
@@ -126,8 +126,8 @@ public sealed class CustomerBacklogTests : IAsyncLifetime
         var byStatusDescending = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Sort = BacklogSort.Status, Descending = true });
 
         // Decision needed, overdue, waiting for a date, scheduled.
-        Assert.Equal<DateOnly?>([Today.AddDays(4), Today.AddDays(-2), null, Today.AddDays(9)], byStatus.Lines.Select(l => l.Eta));
-        Assert.Equal<DateOnly?>([Today.AddDays(9), null, Today.AddDays(-2), Today.AddDays(4)], byStatusDescending.Lines.Select(l => l.Eta));
+        Assert.Equal<DateOnly?>([Today.AddDays(4), Today.AddDays(-2), null, Today.AddDays(9)], byStatus.Lines.Select(l => l.State.Eta));
+        Assert.Equal<DateOnly?>([Today.AddDays(9), null, Today.AddDays(-2), Today.AddDays(4)], byStatusDescending.Lines.Select(l => l.State.Eta));
         foreach (var sort in Enum.GetValues<BacklogSort>())
         {
             var page = await backlog.GetOpenLinesAsync(customer.Id, new BacklogView { Sort = sort, Descending = true });

@@ -67,8 +67,8 @@ public sealed class CustomerResponsesTests : IAsyncLifetime
         Assert.Equal(lines[1].Id, Assert.Single(awaiting.Lines).LineId);
         var accepted = (await staff.GetLinesAsync(new BacklogPortal.Staff.StaffLinesFilter { Order = order.OrderNumber }, new StaffLinesPaging()))
             .Lines.Single(l => l.LineId == lines[0].Id);
-        Assert.False(accepted.AwaitsConsent);
-        Assert.Equal(CustomerResponse.AcceptedNewDate, accepted.CustomerResponse);
+        Assert.False(accepted.State.AwaitsDecision);
+        Assert.Equal(CustomerResponse.AcceptedNewDate, accepted.State.CustomerResponse);
     }
 
     [Fact]

@@ -35,8 +35,8 @@ public sealed class OrderLinksAndAnswersTests : PortalComponentTestContext
     [InlineData(CustomerResponse.CancelledOpenQuantity, "Cancelled by customer")]
     public void StaffSeeTheCustomersAnswerAndTheLineNoLongerAwaitsADecision(CustomerResponse response, string shown)
     {
-        var line = new StaffLine(1, 2, "Northwind Traders", "C-1001", "SO-1", 1, "SKU-1", "Product", BacklogKind.Backorder,
-            10, 0, 0, Promised, Promised.AddDays(45), 2, LineStatus.Open, ConsentRequired: true, response);
+        var line = new StaffLine(1, 2, "Northwind Traders", "C-1001", "SO-1", 1, "SKU-1", "Product", new LineState(BacklogKind.Backorder,
+            10, 0, 0, Promised, Promised.AddDays(45), 2, LineStatus.Open, ConsentRequired: true, response));
 
         Assert.Equal(shown, StaffLineText.Answer(line));
         Assert.NotEqual("Awaiting decision", StaffLineText.Status(line, Today).Text);

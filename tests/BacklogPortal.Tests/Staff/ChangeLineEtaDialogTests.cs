@@ -40,8 +40,8 @@ public sealed class ChangeLineEtaDialogTests(PortalAppFactory factory) : IClassF
     {
         var product = await data.ProductWithLinesAsync(1, new LineSpec(Promised));
         var line = (await data.LinesOfAsync(product)).Single();
-        var seen = new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, BacklogKind.Backorder,
-            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None);
+        var seen = new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, new LineState(BacklogKind.Backorder,
+            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None));
         var providers = await OpenDialogAsync(seen);
 
         // The first editor saves while the second still has the dialog open.
@@ -61,8 +61,8 @@ public sealed class ChangeLineEtaDialogTests(PortalAppFactory factory) : IClassF
     {
         var product = await data.ProductWithLinesAsync(1, new LineSpec(Promised));
         var line = (await data.LinesOfAsync(product)).Single();
-        var seen = new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, BacklogKind.Backorder,
-            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None);
+        var seen = new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, new LineState(BacklogKind.Backorder,
+            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None));
         var providers = await OpenDialogAsync(seen);
 
         providers.Find("button[data-testid=eta-save]").Click();

@@ -102,7 +102,7 @@ public sealed class FulfilLinesDialogTests(PortalAppFactory factory) : IClassFix
     public async Task LinesWithNothingOpenAreLeftOutAndSaidSo()
     {
         var (_, lines) = await TwoLinesAsync();
-        var shipped = lines[0] with { QuantityShipped = 10, Status = LineStatus.Shipped };
+        var shipped = lines[0] with { State = lines[0].State with { QuantityShipped = 10, Status = LineStatus.Shipped } };
         var providers = await OpenAsync([shipped, lines[1]], shipment: true);
 
         Assert.Single(providers.FindAll("[data-testid=fulfil-line]"));
@@ -115,7 +115,7 @@ public sealed class FulfilLinesDialogTests(PortalAppFactory factory) : IClassFix
         var stored = (await data.LinesOfAsync(product)).OrderBy(l => l.Id).ToList();
         Assert.Equal(2, stored.Count);
         return (product, [.. stored.Select((l, i) => new StaffLine(l.Id, l.Version, $"Customer {i}", $"C-{i}", $"SO-{l.Id}", 1, product.Sku, product.Name,
-            BacklogKind.Backorder, l.QuantityOrdered, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None))]);
+            new LineState(BacklogKind.Backorder, l.QuantityOrdered, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None)))]);
     }
 
     private async Task<IRenderedComponent<MudDialogProvider>> OpenAsync(IReadOnlyList<StaffLine> lines, bool shipment)

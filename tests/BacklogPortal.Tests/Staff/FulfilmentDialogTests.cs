@@ -106,8 +106,8 @@ public sealed class FulfilmentDialogTests(PortalAppFactory factory) : IClassFixt
     {
         var product = await data.ProductWithLinesAsync(1, new LineSpec(Promised));
         var line = (await data.LinesOfAsync(product)).Single();
-        return (product, new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, BacklogKind.Backorder,
-            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None));
+        return (product, new StaffLine(line.Id, line.Version, "Test customer", "T-1", "T-1", 1, product.Sku, product.Name, new LineState(BacklogKind.Backorder,
+            10, 0, 0, Promised, Promised, 0, LineStatus.Open, false, CustomerResponse.None)));
     }
 
     private async Task<IRenderedComponent<MudDialogProvider>> OpenAsync(StaffLine line, bool shipment)

@@ -78,7 +78,7 @@ public sealed class StaffLinesPageTests(PortalAppFactory factory) : IClassFixtur
         Assert.Equal(keyboardCount, keyboards.TotalCount);
         Assert.All(keyboards.Lines, l => Assert.Equal("KB-MX-210", l.Sku));
         Assert.Equal(overdueCount, overdue.TotalCount);
-        Assert.All(overdue.Lines, l => Assert.True(l.Eta < today, $"{l.OrderNumber}/{l.LineNumber} is due {l.Eta}"));
+        Assert.All(overdue.Lines, l => Assert.True(l.State.Eta < today, $"{l.OrderNumber}/{l.LineNumber} is due {l.State.Eta}"));
         Assert.Equal(keyboardCount, Assert.Single(skus).OpenLines);
     }
 

@@ -1,8 +1,4 @@
-using BacklogPortal.Data;
-using BacklogPortal.Domain;
-using Microsoft.EntityFrameworkCore;
-
-namespace BacklogPortal.Integration.Events;
+namespace BacklogPortal.Data;
 
 /// <summary>What happened to a line that the ERP must learn about; the feed adds the line's natural keys and the sequence.</summary>
 public sealed record LineEvent(
