@@ -109,6 +109,7 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<NotificationOutboxEntry> entry)
     {
         entry.ToTable("NotificationOutbox");
+        entry.Property(e => e.TraceParent).HasMaxLength(NotificationOutboxEntry.MaxTraceParentLength).IsUnicode(false);
         // The composer's scan: unprocessed entries, oldest first, grouped per customer.
         entry.HasIndex(e => new { e.ProcessedAt, e.CustomerId, e.CreatedAt });
         entry.HasIndex(e => e.NotificationId);
@@ -134,6 +135,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.Property(n => n.LeaseOwner).HasMaxLength(Notification.MaxLeaseOwnerLength);
         notification.Property(n => n.LastError).HasMaxLength(Notification.MaxLastErrorLength);
         notification.Property(n => n.MessageId).HasMaxLength(Notification.MaxMessageIdLength);
+        notification.Property(n => n.TraceParent).HasMaxLength(Notification.MaxTraceParentLength).IsUnicode(false);
         // The dispatcher's claim: due messages not under a live lease.
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
         notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });

@@ -20,6 +20,8 @@ public class Notification
 
     public const int MaxMessageIdLength = 200;
 
+    public const int MaxTraceParentLength = NotificationOutboxEntry.MaxTraceParentLength;
+
     public long Id { get; set; }
 
     /// <summary>The customer the email is about; null for an account email to a person without one (staff, a new registration).</summary>
@@ -56,6 +58,13 @@ public class Notification
 
     /// <summary>Derived from <see cref="Id"/>: a resend of the same record carries the same Message-ID.</summary>
     public string? MessageId { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the work that made this email (the composer's <c>ComposeEmail</c> span, or the
+    /// request that queued an account email); every <c>SendEmail</c> span of it is a child of this context
+    /// (decision 014). Null when no trace was recorded.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>The rendered content of a <see cref="Notification"/>, in a table of its own (written once, see there).</summary>

@@ -7,6 +7,12 @@ namespace BacklogPortal.Domain;
 /// </summary>
 public class NotificationOutboxEntry
 {
+    /// <summary>
+    /// Version 00 of the W3C <c>traceparent</c> header is exactly this long (<c>00-</c>, 32 hex trace id, <c>-</c>,
+    /// 16 hex span id, <c>-</c>, 2 hex flags). A longer value (a later version) is not stored rather than cut.
+    /// </summary>
+    public const int MaxTraceParentLength = 55;
+
     public long Id { get; set; }
 
     public int CustomerId { get; set; }
@@ -43,7 +49,14 @@ public class NotificationOutboxEntry
 
     /// <summary>The email this entry became part of; null while waiting or when nothing was sent (e.g. a date that moved back).</summary>
     public long? NotificationId { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the change that wrote this entry (its <c>EtaChange</c> span), so that the email
+    /// composed later links back to it (decision 014); null when the writer ran outside any trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
+
 
 public enum NotificationKind
 {

@@ -351,13 +351,15 @@ public sealed class EtaChangeService(
             cancellationToken);
     }
 
-    // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change.
+    // 3. One outbox row per audit row, in the same transaction: the composer can never miss a change. Each row carries
+    //    the change's trace context (one parameter for the whole statement), which the email's spans link back to.
     private static async Task<int> QueueAsync(PortalDbContext db, Guid batchId, CancellationToken cancellationToken)
     {
         using var sql = new SqlBuilder(db);
         var insertOutbox = $"""
-            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId")
-            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL
+            INSERT INTO "NotificationOutbox" ("CustomerId", "Kind", "OrderLineId", "EtaChangeId", "CreatedAt", "ProcessedAt", "NotificationId", "TraceParent")
+            SELECT c."CustomerId", {(int)NotificationKind.EtaChanged}, c."OrderLineId", c."Id", c."ChangedAt", NULL, NULL,
+                   {sql.Value<NotificationOutboxEntry>(nameof(NotificationOutboxEntry.TraceParent), EmailTraces.CurrentTraceParent())}
             FROM "EtaChanges" AS c
             WHERE c."BatchId" = {sql.Value<EtaChange>(nameof(EtaChange.BatchId), batchId)}
             """;

@@ -137,6 +137,9 @@ public static class CircuitLimitsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<CircuitGate>();
+        // Paused circuits hold no connection, so the gate does not count them; the pauses are counted for the gauge.
+        builder.Services.AddSingleton<CircuitPauses>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitPauseTracker>();
         return builder;
     }
 

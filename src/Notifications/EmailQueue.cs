@@ -1,5 +1,6 @@
 using BacklogPortal.Data;
 using BacklogPortal.Hosting;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal.Notifications;
 
@@ -69,5 +70,7 @@ public sealed class EmailQueue(
         // Kept, not dropped: staff see that this customer could not be told, fix the address and re-queue.
         Status = to.Length == 0 ? NotificationStatus.Failed : NotificationStatus.Pending,
         LastError = to.Length == 0 ? NotificationComposer.NoRecipientError : null,
+        // An account email's sends become children of the request that queued it; the composer replaces this with its own span.
+        TraceParent = EmailTraces.CurrentTraceParent(),
     };
 }

@@ -1,6 +1,7 @@
 using BacklogPortal.Data;
 using BacklogPortal.Hosting;
 using BacklogPortal.Notifications.Templates;
+using BacklogPortal.Telemetry;
 
 namespace BacklogPortal.Notifications;
 
@@ -117,6 +118,7 @@ public sealed class NotificationComposer(
                     c == null ? null : (EtaReasonCode?)c.ReasonCode,
                     c == null ? null : c.ReasonText,
                     c == null ? null : (DateTimeOffset?)c.ChangedAt,
+                    e.TraceParent,
                     s != null ? (int?)s.Quantity : x != null ? (int?)x.Quantity : null,
                     s == null ? null : (DateOnly?)s.ShippedOn,
                     s == null ? null : s.Carrier,
@@ -131,6 +133,8 @@ public sealed class NotificationComposer(
 
         var plans = new List<(List<long> EntryIds, Notification Notification)>();
         var silent = new List<long>();
+        // Open until this transaction ends (telemetry only: nothing is started when no listener samples the portal's source).
+        using var spans = new ComposeSpans();
         foreach (var group in entries.GroupBy(e => e.CustomerId))
         {
             var customer = customers[group.Key];
@@ -139,7 +143,9 @@ public sealed class NotificationComposer(
                 var netted = OutboxNetting.Net(customer.Id, group, lines, customer.NotificationPreference, links);
                 if (netted.Lines.Count > 0)
                 {
+                    var span = ComposeSpans.Start(customer.Id, TraceParentsOf(group, netted.MentionedEntryIds));
                     var notification = await CreateNotificationAsync(customer, addresses[customer.Id], names, netted.Lines, now, settings);
+                    spans.Carry(span, notification);
                     plans.Add(([.. netted.MentionedEntryIds], notification));
                 }
                 silent.AddRange(netted.SilentEntryIds);
@@ -149,7 +155,9 @@ public sealed class NotificationComposer(
                 // One customer whose email cannot be built must not hold up the batch on every poll: their
                 // entries become one failed email that tells staff why; the others go out.
                 logger.LogError(exception, "The email for customer {CustomerId} could not be composed; it is recorded as failed", customer.Id);
-                plans.Add(([.. group.Select(e => e.Id)], NotComposed(customer, addresses[customer.Id], exception, now)));
+                var failed = NotComposed(customer, addresses[customer.Id], exception, now);
+                spans.Carry(ComposeSpans.Start(customer.Id, group.Select(e => e.TraceParent)), failed);
+                plans.Add(([.. group.Select(e => e.Id)], failed));
             }
         }
 
@@ -180,6 +188,7 @@ public sealed class NotificationComposer(
             return null;
         }
         await transaction.CommitAsync(cancellationToken);
+        spans.Committed();
 
         if (plans.Any(p => p.Notification.Status == NotificationStatus.Pending))
         {
@@ -189,6 +198,19 @@ public sealed class NotificationComposer(
             "Composed {Notifications} notification(s) for {Customers} customer(s) from {Entries} outbox entries ({Silent} with nothing to tell)",
             plans.Count, customerIds.Length, entries.Count, silent.Count);
         return plans.Count;
+    }
+
+    /// <summary>The trace contexts of the entries an email covers, read only when a span is started.</summary>
+    private static IEnumerable<string?> TraceParentsOf(IEnumerable<OutboxRow> entries, IReadOnlyList<long> covered)
+    {
+        var ids = covered.ToHashSet();
+        foreach (var entry in entries)
+        {
+            if (ids.Contains(entry.Id))
+            {
+                yield return entry.TraceParent;
+            }
+        }
     }
 
     private static async Task<Dictionary<int, LineRow>> LoadLinesAsync(PortalDbContext db, List<OutboxRow> entries, CancellationToken cancellationToken)

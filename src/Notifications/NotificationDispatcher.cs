@@ -253,6 +253,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     next = Next();
                     continue;
                 }
+                var span = EmailTraces.StartSend(notification);
                 try
                 {
                     // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
@@ -267,6 +268,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
                     Interlocked.Increment(ref sent);
                     PortalMetrics.EmailSent(System.Diagnostics.Stopwatch.GetElapsedTime(handedOver));
+                    EmailTraces.EndSend(span, "sent");
                 }
                 catch (MailServerUnavailableException exception)
                 {
@@ -274,6 +276,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     unavailableError = DeliveryFailures.Describe(exception);
                     Interlocked.Exchange(ref serverUnavailable, 1);
                     recorder.AddAfterSend(new Released(notification.Id, unavailableError));
+                    EmailTraces.EndSend(span, "released", unavailableError);
                     logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
                 }
                 catch (Exception exception)
@@ -281,6 +284,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     var permanent = DeliveryFailures.IsPermanent(exception);
                     var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
                     recorder.AddAfterSend(outcome);
+                    EmailTraces.EndSend(span, outcome.Final ? "failed" : "retry", outcome.Error);
                     if (outcome.Final)
                     {
                         PortalMetrics.EmailFailed();

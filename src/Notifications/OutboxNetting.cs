@@ -4,7 +4,7 @@ namespace BacklogPortal.Notifications;
 
 /// <summary>
 /// A waiting outbox entry with the ETA change it points to (null for overdue reminders), or the shipment or
-/// cancellation it points to (<see cref="Quantity"/> and the fields after it).
+/// cancellation it points to (<see cref="Quantity"/> and the fields after it), and the trace context it was written in.
 /// </summary>
 public sealed record OutboxRow(
     long Id,
@@ -18,6 +18,7 @@ public sealed record OutboxRow(
     EtaReasonCode? ReasonCode,
     string? ReasonText,
     DateTimeOffset? ChangedAt,
+    string? TraceParent = null,
     int? Quantity = null,
     DateOnly? ShippedOn = null,
     string? Carrier = null,

@@ -59,7 +59,7 @@ public static class PortalMetrics
 /// <summary>The gauges of one running portal: its outbox (sampled by <see cref="OutboxGauges"/>) and its circuits.</summary>
 public sealed class PortalGauges
 {
-    public PortalGauges(IMeterFactory meterFactory, OutboxGauges outbox, Hosting.CircuitGate circuits)
+    public PortalGauges(IMeterFactory meterFactory, OutboxGauges outbox, Hosting.CircuitGate circuits, Hosting.CircuitPauses pauses)
     {
         var meter = meterFactory.Create(PortalMetrics.MeterName);
         meter.CreateObservableGauge("portal.outbox.depth", () => outbox.Latest.Depth, "{email}",
@@ -68,5 +68,7 @@ public sealed class PortalGauges
             "How long the oldest unsent email has waited since it was queued (sampled).");
         meter.CreateObservableGauge("portal.circuits.active", () => circuits.OpenCount, "{circuit}",
             "Interactive connections (browser tabs) open on this instance.");
+        meter.CreateObservableGauge("portal.circuits.paused", () => pauses.Count, "{circuit}",
+            "Circuits of idle tabs paused on this instance (state held by the browser) that can still resume.");
     }
 }

@@ -25,9 +25,14 @@ public static class TelemetryExtensions
         var settings = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var otlp = !string.IsNullOrWhiteSpace(settings.OtlpEndpoint)
             || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("BacklogPortal", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithTracing(tracing =>
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("BacklogPortal", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId));
+        // Traces only when they go somewhere: a tracer provider samples every span it listens to, so without an
+        // exporter the portal's own spans (EtaChange, ComposeEmail, SendEmail per email) would be built for nothing.
+        // Without one, ActivitySource.HasListeners() stays false and that work is skipped (decision 014).
+        if (otlp || settings.Console)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(PortalMetrics.MeterName)
                     .AddAspNetCoreInstrumentation(aspNetCore =>
@@ -45,25 +50,26 @@ public static class TelemetryExtensions
                 {
                     tracing.AddConsoleExporter();
                 }
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(PortalMetrics.MeterName)
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation();
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter(exporter => Endpoint(exporter, settings));
-                }
-                // A pull exporter costs nothing until scraped; whether /metrics is served is decided when the endpoints are
-                // mapped (MapTelemetryEndpoints), from the options as the running portal sees them.
-                metrics.AddPrometheusExporter();
-                if (settings.Console)
-                {
-                    metrics.AddConsoleExporter();
-                }
             });
+        }
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(PortalMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation();
+            if (otlp)
+            {
+                metrics.AddOtlpExporter(exporter => Endpoint(exporter, settings));
+            }
+            // A pull exporter costs nothing until scraped; whether /metrics is served is decided when the endpoints are
+            // mapped (MapTelemetryEndpoints), from the options as the running portal sees them.
+            metrics.AddPrometheusExporter();
+            if (settings.Console)
+            {
+                metrics.AddConsoleExporter();
+            }
+        });
         return builder;
     }
 

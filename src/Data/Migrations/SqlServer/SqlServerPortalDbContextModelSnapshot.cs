@@ -547,6 +547,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId", "CreatedAt");
@@ -600,12 +605,6 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Kind")
                         .HasColumnType("int");
 
-                    b.Property<long?>("LineCancellationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long?>("LineShipmentId")
-                        .HasColumnType("bigint");
-
                     b.Property<long?>("NotificationId")
                         .HasColumnType("bigint");
 
@@ -615,13 +614,14 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
-
-                    b.HasIndex("LineCancellationId");
-
-                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1086,26 +1086,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
-                        .WithMany()
-                        .HasForeignKey("LineCancellationId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
-                        .WithMany()
-                        .HasForeignKey("LineShipmentId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
-
-                    b.Navigation("LineCancellation");
-
-                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>

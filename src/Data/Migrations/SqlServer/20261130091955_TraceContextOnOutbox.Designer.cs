@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BacklogPortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPortalDbContext))]
-    [Migration("20261130092907_FulfilmentOnTheOutbox")]
-    partial class FulfilmentOnTheOutbox
+    [Migration("20261130091955_TraceContextOnOutbox")]
+    partial class TraceContextOnOutbox
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -550,6 +550,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId", "CreatedAt");
@@ -603,12 +608,6 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Kind")
                         .HasColumnType("int");
 
-                    b.Property<long?>("LineCancellationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long?>("LineShipmentId")
-                        .HasColumnType("bigint");
-
                     b.Property<long?>("NotificationId")
                         .HasColumnType("bigint");
 
@@ -618,13 +617,14 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
-
-                    b.HasIndex("LineCancellationId");
-
-                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1089,26 +1089,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
-                        .WithMany()
-                        .HasForeignKey("LineCancellationId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
-                        .WithMany()
-                        .HasForeignKey("LineShipmentId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
-
-                    b.Navigation("LineCancellation");
-
-                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>

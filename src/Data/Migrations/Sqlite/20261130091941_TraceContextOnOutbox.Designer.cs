@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BacklogPortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261130092850_FulfilmentOnTheOutbox")]
-    partial class FulfilmentOnTheOutbox
+    [Migration("20261130091941_TraceContextOnOutbox")]
+    partial class TraceContextOnOutbox
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -527,6 +527,11 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId", "CreatedAt");
@@ -578,12 +583,6 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("LineCancellationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LineShipmentId")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("NotificationId")
                         .HasColumnType("INTEGER");
 
@@ -593,13 +592,14 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
-
-                    b.HasIndex("LineCancellationId");
-
-                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1048,26 +1048,12 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
-                        .WithMany()
-                        .HasForeignKey("LineCancellationId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
-                        .WithMany()
-                        .HasForeignKey("LineShipmentId")
-                        .OnDelete(DeleteBehavior.NoAction);
-
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
-
-                    b.Navigation("LineCancellation");
-
-                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
