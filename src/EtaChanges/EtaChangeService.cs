@@ -412,7 +412,7 @@ public sealed class EtaChangeService(
     }
 
     private static Expression Rebind<T>(Expression<Func<OrderLine, T>> lambda, ParameterExpression line) =>
-        new ParameterReplacer(lambda.Parameters[0], line).Visit(lambda.Body);
+        lambda.Body.Replace(lambda.Parameters[0], line);
 
     private static async Task<ResolvedTarget?> ResolveAsync(PortalDbContext db, EtaChangeTarget target, CancellationToken cancellationToken)
     {
@@ -491,10 +491,5 @@ public sealed class EtaChangeService(
         }
 
         public void Dispose() => factory.Dispose();
-    }
-
-    private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }

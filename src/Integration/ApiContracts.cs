@@ -75,10 +75,7 @@ public sealed record OpenLineResource(
     string Sku,
     BacklogKind Kind,
     LineStatus Status,
-    int QuantityOrdered,
-    int QuantityShipped,
-    int QuantityCancelled,
-    int QuantityOpen,
+    int QuantityOrdered, int QuantityShipped, int QuantityCancelled, int QuantityOpen,
     DateOnly? PromisedDate,
     DateOnly? Eta,
     CustomerResponse CustomerResponse);
