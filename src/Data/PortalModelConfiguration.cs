@@ -120,6 +120,9 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
             .HasDatabaseName("IX_NotificationOutbox_OverdueReminder");
         entry.HasOne<Notification>().WithMany().HasForeignKey(e => e.NotificationId).OnDelete(DeleteBehavior.SetNull);
         entry.HasOne(e => e.EtaChange).WithMany().HasForeignKey(e => e.EtaChangeId).OnDelete(DeleteBehavior.SetNull);
+        // No action: records are never deleted, and SQL Server refuses a second cascading path from OrderLines to the outbox.
+        entry.HasOne(e => e.LineShipment).WithMany().HasForeignKey(e => e.LineShipmentId).OnDelete(DeleteBehavior.NoAction);
+        entry.HasOne(e => e.LineCancellation).WithMany().HasForeignKey(e => e.LineCancellationId).OnDelete(DeleteBehavior.NoAction);
     }
 }
 

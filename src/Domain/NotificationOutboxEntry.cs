@@ -26,6 +26,16 @@ public class NotificationOutboxEntry
     /// <summary>The audit row of the change; lets one SaveChanges write the change and its entry together.</summary>
     public EtaChange? EtaChange { get; set; }
 
+    /// <summary>For <see cref="NotificationKind.ShipmentRecorded"/>: the shipment the customer hears of.</summary>
+    public long? LineShipmentId { get; set; }
+
+    public LineShipment? LineShipment { get; set; }
+
+    /// <summary>For <see cref="NotificationKind.QuantityCancelled"/>: the cancellation by staff or the ERP the customer hears of.</summary>
+    public long? LineCancellationId { get; set; }
+
+    public LineCancellation? LineCancellation { get; set; }
+
     /// <summary>
     /// For <see cref="NotificationKind.OverdueReminder"/>: the ETA that passed. One reminder per line
     /// and ETA (unique index), so a line that stays overdue is not reminded about every day.
@@ -64,4 +74,10 @@ public enum NotificationKind
 
     /// <summary>A notification only: confirms to the customer the answer they gave to a delay (accept or cancel).</summary>
     AnswerConfirmation = 4,
+
+    /// <summary>A shipment was recorded (outbox entry) / an email that tells only of shipments (notification).</summary>
+    ShipmentRecorded = 5,
+
+    /// <summary>Staff or the ERP cancelled open quantity (outbox entry) / an email that tells only of cancellations, or of shipments and cancellations (notification).</summary>
+    QuantityCancelled = 6,
 }

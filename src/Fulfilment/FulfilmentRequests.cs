@@ -33,7 +33,8 @@ public enum FulfilmentOutcome
 }
 
 /// <param name="Field">The request property the message is about, e.g. <c>Quantity</c>.</param>
-public sealed record FulfilmentError(string Field, string Message);
+/// <param name="LineId">The line of a call on several lines that the message is about; null when it is about the whole call.</param>
+public sealed record FulfilmentError(string Field, string Message, int? LineId = null);
 
 /// <summary>The line after the change: what the caller shows or answers.</summary>
 public sealed record LineQuantities(int Ordered, int Shipped, int Cancelled, LineStatus Status, long Version)
@@ -56,4 +57,27 @@ public sealed record FulfilmentResult(
 
     internal static FulfilmentResult InvalidBecause(params FulfilmentError[] errors) => new(
         FulfilmentOutcome.Invalid, null, null, string.Join(" ", errors.Select(e => e.Message)), errors);
+}
+
+/// <summary>One line of a call that was recorded: its audit row and its quantities after the change.</summary>
+public sealed record RecordedLine(int LineId, long RecordId, LineQuantities Line, string Message);
+
+/// <summary>The answer to a call on one or several lines: every line recorded, or none.</summary>
+/// <param name="ConflictLineId">The line whose version was stale, when <see cref="Outcome"/> is <see cref="FulfilmentOutcome.Conflict"/>.</param>
+public sealed record FulfilmentBatchResult(
+    FulfilmentOutcome Outcome,
+    IReadOnlyList<RecordedLine> Lines,
+    string Message,
+    IReadOnlyList<FulfilmentError> Errors,
+    int? ConflictLineId = null)
+{
+    public bool Succeeded => Outcome == FulfilmentOutcome.Recorded;
+
+    internal static FulfilmentBatchResult Recorded(IReadOnlyList<RecordedLine> lines, string message) => new(FulfilmentOutcome.Recorded, lines, message, []);
+
+    internal static FulfilmentBatchResult ConflictOn(int? lineId, string message) => new(FulfilmentOutcome.Conflict, [], message, [], lineId);
+
+    // The same rule broken on many lines (a date in the future for a whole selection) is said once.
+    internal static FulfilmentBatchResult InvalidBecause(IReadOnlyList<FulfilmentError> errors) => new(
+        FulfilmentOutcome.Invalid, [], string.Join(" ", errors.Select(e => e.Message).Distinct()), errors);
 }

@@ -1,18 +1,21 @@
 using BacklogPortal.Data;
+using BacklogPortal.Notifications;
 using Microsoft.EntityFrameworkCore.Query;
 
 namespace BacklogPortal.Fulfilment;
 
 /// <summary>
-/// The one write path for shipping and cancelling a line's open quantity, from the staff pages and
-/// the ERP API alike. Each call is one transaction: a guarded UPDATE of the line (open, enough open
-/// quantity, the version the caller saw), the audit row (shipment with carrier and tracking, or
-/// cancellation with reason; who, how, when) and the ERP events-feed entry. Partial shipments keep
-/// the line open as PartiallyShipped; nothing left open makes it Shipped (or Cancelled when nothing
-/// ever shipped), and it leaves the backlog.
+/// The one write path for shipping and cancelling open quantity, from the staff pages and the ERP API alike. A call
+/// names one line or many (a selection, a whole order) and is one transaction, all or nothing: per line a guarded
+/// UPDATE (open, enough open quantity, the version the caller saw), the audit row (shipment with carrier and
+/// tracking, or cancellation with reason; who, how, when), the ERP events-feed entry and, unless the customer acted
+/// themselves, the outbox entry the composer turns into the customer's email. Partial shipments keep the line open
+/// as PartiallyShipped; nothing left open makes it Shipped (or Cancelled when nothing ever shipped), and it leaves
+/// the backlog.
 /// </summary>
 public sealed class LineFulfilmentService(
     IDbContextFactory<PortalDbContext> dbFactory,
+    OutboxSignal outboxSignal,
     TimeProvider clock,
     ILogger<LineFulfilmentService> logger)
 {
@@ -21,90 +24,115 @@ public sealed class LineFulfilmentService(
     public const int MaxReasonLength = 500;
     public const int MaxRecordedByLength = 256;
 
+    /// <summary>Most lines in one call: a selection on /staff/lines is limited the same way (one statement per line).</summary>
+    public const int MaxLinesPerCall = DatabaseLimits.MaxIdsPerStatement;
+
     /// <summary>How far back a shipment date may lie; later than today is refused.</summary>
     public const int MaxShippedDaysAgo = 366;
 
     public const string ConflictMessage =
         "This line was changed by someone else meanwhile. Nothing was saved; reload the line and try again.";
 
-    public async Task<FulfilmentResult> RecordShipmentAsync(ShipmentRequest request, CancellationToken cancellationToken = default)
+    public async Task<FulfilmentResult> RecordShipmentAsync(ShipmentRequest request, CancellationToken cancellationToken = default) =>
+        Single(await RecordShipmentsAsync([request], cancellationToken));
+
+    public async Task<FulfilmentResult> CancelOpenQuantityAsync(CancellationRequest request, CancellationToken cancellationToken = default) =>
+        Single(await CancelOpenQuantitiesAsync([request], cancellationToken));
+
+    /// <summary>Records shipments of several lines in one transaction: every one or none.</summary>
+    public async Task<FulfilmentBatchResult> RecordShipmentsAsync(IReadOnlyList<ShipmentRequest> requests, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var errors = new List<FulfilmentError>();
-        ValidateCommon(request.Quantity, request.Source, request.RecordedBy, errors);
-        if (request.ShippedOn > today)
+        var errors = CheckBatch(requests.Select(r => r.LineId).ToList());
+        foreach (var request in requests)
         {
-            errors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is in the future."));
+            var lineErrors = new List<FulfilmentError>();
+            ValidateCommon(request.Quantity, request.Source, request.RecordedBy, lineErrors);
+            if (request.ShippedOn > today)
+            {
+                lineErrors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is in the future."));
+            }
+            else if (request.ShippedOn < today.AddDays(-MaxShippedDaysAgo))
+            {
+                lineErrors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is more than a year ago; check the year."));
+            }
+            CheckText(request.Carrier, MaxCarrierLength, nameof(request.Carrier), "carrier", lineErrors);
+            CheckText(request.TrackingNumber, MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", lineErrors);
+            errors.AddRange(lineErrors.Select(e => e with { LineId = request.LineId }));
         }
-        else if (request.ShippedOn < today.AddDays(-MaxShippedDaysAgo))
-        {
-            errors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is more than a year ago; check the year."));
-        }
-        CheckText(request.Carrier, MaxCarrierLength, nameof(request.Carrier), "carrier", errors);
-        CheckText(request.TrackingNumber, MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", errors);
         if (errors.Count > 0)
         {
-            return FulfilmentResult.InvalidBecause([.. errors]);
+            return FulfilmentBatchResult.InvalidBecause(errors);
         }
 
-        var quantity = request.Quantity;
-        var by = request.RecordedBy.Trim();
-        return await RecordAsync(request.ExpectedVersion, Verb.Ship,
-            s => s
-                .SetProperty(l => l.QuantityShipped, l => l.QuantityShipped + quantity)
-                .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
-                    ? LineStatus.Shipped
-                    : LineStatus.PartiallyShipped)
-                .SetProperty(l => l.Version, l => l.Version + 1),
-            () => new LineShipment
-            {
-                OrderLineId = request.LineId,
-                Quantity = quantity,
-                ShippedOn = request.ShippedOn,
-                Carrier = NullIfEmpty(request.Carrier),
-                TrackingNumber = NullIfEmpty(request.TrackingNumber),
-                Source = request.Source,
-                RecordedBy = by,
-                RecordedAt = now,
-            },
-            new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: quantity,
-                ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber)),
-            cancellationToken);
+        return await RecordAsync(Verb.Ship, [.. requests.Select(request =>
+        {
+            var quantity = request.Quantity;
+            var by = request.RecordedBy.Trim();
+            return new LineWrite(request.LineId, request.ExpectedVersion, quantity, request.Source,
+                s => s
+                    .SetProperty(l => l.QuantityShipped, l => l.QuantityShipped + quantity)
+                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
+                        ? LineStatus.Shipped
+                        : LineStatus.PartiallyShipped)
+                    .SetProperty(l => l.Version, l => l.Version + 1),
+                () => new LineShipment
+                {
+                    OrderLineId = request.LineId,
+                    Quantity = quantity,
+                    ShippedOn = request.ShippedOn,
+                    Carrier = NullIfEmpty(request.Carrier),
+                    TrackingNumber = NullIfEmpty(request.TrackingNumber),
+                    Source = request.Source,
+                    RecordedBy = by,
+                    RecordedAt = now,
+                },
+                new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: quantity,
+                    ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber)));
+        })], cancellationToken);
     }
 
-    public async Task<FulfilmentResult> CancelOpenQuantityAsync(CancellationRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Cancels open quantity of several lines in one transaction: every one or none.</summary>
+    public async Task<FulfilmentBatchResult> CancelOpenQuantitiesAsync(IReadOnlyList<CancellationRequest> requests, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var errors = new List<FulfilmentError>();
-        ValidateCommon(request.Quantity, request.Source, request.RecordedBy, errors);
-        CheckText(request.Reason, MaxReasonLength, nameof(request.Reason), "reason", errors);
+        var errors = CheckBatch(requests.Select(r => r.LineId).ToList());
+        foreach (var request in requests)
+        {
+            var lineErrors = new List<FulfilmentError>();
+            ValidateCommon(request.Quantity, request.Source, request.RecordedBy, lineErrors);
+            CheckText(request.Reason, MaxReasonLength, nameof(request.Reason), "reason", lineErrors);
+            errors.AddRange(lineErrors.Select(e => e with { LineId = request.LineId }));
+        }
         if (errors.Count > 0)
         {
-            return FulfilmentResult.InvalidBecause([.. errors]);
+            return FulfilmentBatchResult.InvalidBecause(errors);
         }
 
-        var quantity = request.Quantity;
-        var by = request.RecordedBy.Trim();
-        return await RecordAsync(request.ExpectedVersion, Verb.Cancel,
-            s => s
-                .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + quantity)
-                // Nothing left open: complete as Shipped when some units went out, otherwise Cancelled.
-                .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
-                    ? (l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
-                    : l.Status)
-                .SetProperty(l => l.Version, l => l.Version + 1),
-            () => new LineCancellation
-            {
-                OrderLineId = request.LineId,
-                Quantity = quantity,
-                Reason = NullIfEmpty(request.Reason),
-                Source = request.Source,
-                RecordedBy = by,
-                RecordedAt = now,
-            },
-            new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: quantity, Reason: NullIfEmpty(request.Reason)),
-            cancellationToken);
+        return await RecordAsync(Verb.Cancel, [.. requests.Select(request =>
+        {
+            var quantity = request.Quantity;
+            var by = request.RecordedBy.Trim();
+            return new LineWrite(request.LineId, request.ExpectedVersion, quantity, request.Source,
+                s => s
+                    .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + quantity)
+                    // Nothing left open: complete as Shipped when some units went out, otherwise Cancelled.
+                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
+                        ? (l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
+                        : l.Status)
+                    .SetProperty(l => l.Version, l => l.Version + 1),
+                () => new LineCancellation
+                {
+                    OrderLineId = request.LineId,
+                    Quantity = quantity,
+                    Reason = NullIfEmpty(request.Reason),
+                    Source = request.Source,
+                    RecordedBy = by,
+                    RecordedAt = now,
+                },
+                new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: quantity, Reason: NullIfEmpty(request.Reason)));
+        })], cancellationToken);
     }
 
     private enum Verb
@@ -113,87 +141,124 @@ public sealed class LineFulfilmentService(
         Cancel,
     }
 
-    // One transaction: the guarded line update, the audit row, the feed entry; all or nothing. A transient SQL Server
-    // fault runs it again whole on a fresh context (Data/UnitsOfWork). A commit that landed although its answer was
-    // lost is recognised by its audit row (same line, instant, who and quantity), never applied twice: the ERP sends
-    // no expected version, so a second run would ship or cancel the quantity again.
-    /// <summary>
-    /// Updates the line and writes its record (<paramref name="newRecord"/>: a fresh one for every attempt) and its
-    /// event in one transaction; a transient fault runs it again, and a commit whose answer was lost is recognised
-    /// by its record.
-    /// </summary>
-    private Task<FulfilmentResult> RecordAsync<TRecord>(
-        long? expectedVersion,
-        Verb verb,
-        Action<UpdateSettersBuilder<OrderLine>> update,
-        Func<TRecord> newRecord,
-        LineEvent change,
-        CancellationToken cancellationToken)
-        where TRecord : LineFulfilmentRecord
+    /// <summary>One line's part of a call: its guard, its update, a fresh audit record for every attempt, its feed entry.</summary>
+    private sealed record LineWrite(
+        int LineId,
+        long? ExpectedVersion,
+        int Quantity,
+        ChangeSource Source,
+        Action<UpdateSettersBuilder<OrderLine>> Update,
+        Func<LineFulfilmentRecord> NewRecord,
+        LineEvent Event);
+
+    // One transaction for every line of the call; all or nothing. A transient SQL Server fault runs it again whole on a
+    // fresh context (Data/UnitsOfWork). A commit that landed although its answer was lost is recognised by the first
+    // line's audit row (same line, instant, who and quantity), never applied twice: the ERP sends no expected version,
+    // so a second run would ship or cancel the quantity again.
+    private async Task<FulfilmentBatchResult> RecordAsync(Verb verb, IReadOnlyList<LineWrite> writes, CancellationToken cancellationToken)
     {
-        var written = newRecord();
-        return dbFactory.RunWithRetriesAsync(
-            () => RecordOnceAsync(written.OrderLineId, expectedVersion, written.Quantity, verb, update,
-                (db, customerId) => InsertAsync(db, newRecord(), customerId, cancellationToken), change, cancellationToken),
-            () => CommittedAsync(written.OrderLineId, written.Quantity, verb, db => db.Set<TRecord>()
-                .Where(r => r.OrderLineId == written.OrderLineId && r.RecordedAt == written.RecordedAt && r.RecordedBy == written.RecordedBy && r.Quantity == written.Quantity)
-                .Select(r => (long?)r.Id).FirstOrDefaultAsync(), change),
+        var first = writes[0].NewRecord();
+        var result = await dbFactory.RunWithRetriesAsync(
+            () => RecordOnceAsync(verb, writes, cancellationToken),
+            () => CommittedAsync(verb, writes, first),
             cancellationToken);
+        if (result.Succeeded && result.Lines.Count > 0)
+        {
+            // Only a hint after the commit; the composer polls anyway.
+            outboxSignal.Notify();
+        }
+        return result;
     }
 
-    private static async Task<long> InsertAsync(PortalDbContext db, LineFulfilmentRecord record, int customerId, CancellationToken cancellationToken)
-    {
-        record.CustomerId = customerId;
-        db.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        return record.Id;
-    }
-
-    private async Task<FulfilmentResult> RecordOnceAsync(
-        int lineId,
-        long? expectedVersion,
-        int quantity,
-        Verb verb,
-        Action<UpdateSettersBuilder<OrderLine>> update,
-        Func<PortalDbContext, int, Task<long>> audit,
-        LineEvent change,
-        CancellationToken cancellationToken)
+    private async Task<FulfilmentBatchResult> RecordOnceAsync(Verb verb, IReadOnlyList<LineWrite> writes, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await Target(db, lineId, expectedVersion, quantity).ExecuteUpdateAsync(update, cancellationToken);
-        if (updated != 1)
+        foreach (var write in writes)
         {
-            return await ExplainAsync(db, lineId, expectedVersion, quantity, verb, cancellationToken);
+            var updated = await Target(db, write.LineId, write.ExpectedVersion, write.Quantity).ExecuteUpdateAsync(write.Update, cancellationToken);
+            if (updated != 1)
+            {
+                // Leaving without a commit rolls back every line updated so far.
+                return await ExplainAsync(db, write, verb, writes.Count > 1, cancellationToken);
+            }
         }
-        var customerId = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.CustomerId).SingleAsync(cancellationToken);
-        var recordId = await audit(db, customerId);
-        await EventFeed.AppendAsync(db, change, cancellationToken);
-        var line = await QuantitiesAsync(db, lineId, cancellationToken);
+
+        var customers = await CustomersOfAsync(db, [.. writes.Select(w => w.LineId)], cancellationToken);
+        var records = new List<LineFulfilmentRecord>(writes.Count);
+        foreach (var write in writes)
+        {
+            var record = write.NewRecord();
+            record.CustomerId = customers[write.LineId];
+            records.Add(record);
+            db.Add(record);
+            // A customer who cancelled in the portal has their answer's confirmation; staff and the ERP tell the customer here.
+            if (write.Source != ChangeSource.Customer)
+            {
+                db.NotificationOutbox.Add(OutboxEntry(record));
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var write in writes)
+        {
+            await EventFeed.AppendAsync(db, write.Event, cancellationToken);
+        }
+        var lines = await QuantitiesAsync(db, [.. writes.Select(w => w.LineId)], cancellationToken);
         // Past this point the change is made: a cancelled caller must not roll it back.
         await transaction.CommitAsync(CancellationToken.None);
-        return Recorded(recordId, line, quantity, verb, change);
+        return Recorded(verb, writes, records.Select(r => r.Id).ToList(), lines);
     }
 
-    private async Task<(bool, FulfilmentResult)> CommittedAsync(
-        int lineId, int quantity, Verb verb, Func<PortalDbContext, Task<long?>> findAudit, LineEvent change)
+    private static NotificationOutboxEntry OutboxEntry(LineFulfilmentRecord record) => new()
+    {
+        CustomerId = record.CustomerId,
+        Kind = record is LineShipment ? NotificationKind.ShipmentRecorded : NotificationKind.QuantityCancelled,
+        OrderLineId = record.OrderLineId,
+        LineShipment = record as LineShipment,
+        LineCancellation = record as LineCancellation,
+        CreatedAt = record.RecordedAt,
+    };
+
+    private async Task<(bool, FulfilmentBatchResult)> CommittedAsync(Verb verb, IReadOnlyList<LineWrite> writes, LineFulfilmentRecord first)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        if (await findAudit(db) is not { } recordId)
+        IQueryable<LineFulfilmentRecord> records = first is LineShipment ? db.LineShipments : db.LineCancellations;
+        var firstId = await records
+            .Where(r => r.OrderLineId == first.OrderLineId && r.RecordedAt == first.RecordedAt && r.RecordedBy == first.RecordedBy && r.Quantity == first.Quantity)
+            .Select(r => (long?)r.Id)
+            .FirstOrDefaultAsync();
+        if (firstId is null)
         {
-            return (false, FulfilmentResult.ConflictOn(ConflictMessage));
+            return (false, FulfilmentBatchResult.ConflictOn(null, ConflictMessage));
         }
-        return (true, Recorded(recordId, await QuantitiesAsync(db, lineId, CancellationToken.None), quantity, verb, change));
+        var lineIds = writes.Select(w => w.LineId).ToList();
+        var ids = await records
+            .Where(r => lineIds.Contains(r.OrderLineId) && r.RecordedAt == first.RecordedAt && r.RecordedBy == first.RecordedBy)
+            .ToDictionaryAsync(r => r.OrderLineId, r => r.Id);
+        return (true, Recorded(verb, writes, [.. lineIds.Select(id => ids[id])], await QuantitiesAsync(db, lineIds, CancellationToken.None)));
     }
 
-    private FulfilmentResult Recorded(long recordId, LineQuantities line, int quantity, Verb verb, LineEvent change)
+    private FulfilmentBatchResult Recorded(Verb verb, IReadOnlyList<LineWrite> writes, IReadOnlyList<long> recordIds, IReadOnlyDictionary<int, LineQuantities> lines)
     {
-        logger.LogInformation("{Verb} of {Quantity} on line {LineId} recorded by {RecordedBy} via {Source}; {Open} open",
-            verb, quantity, change.OrderLineId, change.By, change.Source, line.Open);
         var done = verb == Verb.Ship ? "Shipped" : "Cancelled";
-        return FulfilmentResult.Recorded(recordId, line, line.Open == 0
-            ? $"{done} {quantity:N0}: nothing of the line is left open."
-            : $"{done} {quantity:N0}; {line.Open:N0} still open.");
+        var recorded = writes.Select((write, i) =>
+        {
+            var line = lines[write.LineId];
+            logger.LogInformation("{Verb} of {Quantity} on line {LineId} recorded by {RecordedBy} via {Source}; {Open} open",
+                verb, write.Quantity, write.LineId, write.Event.By, write.Source, line.Open);
+            return new RecordedLine(write.LineId, recordIds[i], line, line.Open == 0
+                ? $"{done} {write.Quantity:N0}: nothing of the line is left open."
+                : $"{done} {write.Quantity:N0}; {line.Open:N0} still open.");
+        }).ToList();
+        if (recorded.Count == 1)
+        {
+            return FulfilmentBatchResult.Recorded(recorded, recorded[0].Message);
+        }
+        var units = writes.Sum(w => w.Quantity);
+        var closed = recorded.Count(r => r.Line.Open == 0);
+        var message = $"{done} {units:N0} units on {recorded.Count:N0} lines; "
+            + (closed == recorded.Count ? "every one left the backlog." : $"{closed:N0} left the backlog, {recorded.Count - closed:N0} stay open.");
+        return FulfilmentBatchResult.Recorded(recorded, message);
     }
 
     // The guard of both writes: the line is open, has at least the quantity open, and (for a person) is as they saw it.
@@ -205,31 +270,62 @@ public sealed class LineFulfilmentService(
         return expectedVersion is { } version ? line.Where(l => l.Version == version) : line;
     }
 
-    // Only reached when nothing was written: says why, the most useful reason first.
-    private static async Task<FulfilmentResult> ExplainAsync(
-        PortalDbContext db, int lineId, long? expectedVersion, int quantity, Verb verb, CancellationToken cancellationToken)
+    // Only reached when nothing will be written: says why, the most useful reason first, naming the line when there are several.
+    private static async Task<FulfilmentBatchResult> ExplainAsync(
+        PortalDbContext db, LineWrite write, Verb verb, bool nameTheLine, CancellationToken cancellationToken)
     {
-        var current = await db.OrderLines.AsNoTracking().Where(l => l.Id == lineId)
-            .Select(l => new { l.Status, l.Version, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled })
+        var current = await db.OrderLines.AsNoTracking().Where(l => l.Id == write.LineId)
+            .Select(l => new { l.Status, l.Version, l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled, l.Order!.OrderNumber, l.LineNumber })
             .SingleOrDefaultAsync(cancellationToken);
         if (current is null)
         {
-            return FulfilmentResult.InvalidBecause(new FulfilmentError("LineId", "The line does not exist."));
+            return FulfilmentBatchResult.InvalidBecause([new FulfilmentError("LineId", "The line does not exist.", write.LineId)]);
         }
-        if (expectedVersion is { } version && current.Version != version)
+        var prefix = nameTheLine ? $"{current.OrderNumber} line {current.LineNumber}: " : "";
+        if (write.ExpectedVersion is { } version && current.Version != version)
         {
-            return FulfilmentResult.ConflictOn(ConflictMessage);
+            return FulfilmentBatchResult.ConflictOn(write.LineId, nameTheLine
+                ? $"{prefix}changed by someone else meanwhile. Nothing was saved for any line; reload the lines and try again."
+                : ConflictMessage);
         }
         var open = LineRules.OpenQuantity(current.QuantityOrdered, current.QuantityShipped, current.QuantityCancelled);
-        return !LineRules.IsOpenStatus(current.Status) || open == 0
-            ? FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"The line is {current.Status.ToString().ToLowerInvariant()}: nothing is open to {(verb == Verb.Ship ? "ship" : "cancel")}."))
-            : FulfilmentResult.InvalidBecause(new FulfilmentError("Quantity", $"Only {open:N0} of the line are open; {quantity:N0} cannot be {(verb == Verb.Ship ? "shipped" : "cancelled")}."));
+        var message = !LineRules.IsOpenStatus(current.Status) || open == 0
+            ? $"{prefix}The line is {current.Status.ToString().ToLowerInvariant()}: nothing is open to {(verb == Verb.Ship ? "ship" : "cancel")}."
+            : $"{prefix}Only {open:N0} of the line are open; {write.Quantity:N0} cannot be {(verb == Verb.Ship ? "shipped" : "cancelled")}.";
+        return FulfilmentBatchResult.InvalidBecause([new FulfilmentError("Quantity", message, write.LineId)]);
     }
 
-    private static async Task<LineQuantities> QuantitiesAsync(PortalDbContext db, int lineId, CancellationToken cancellationToken) =>
-        await db.OrderLines.AsNoTracking().Where(l => l.Id == lineId)
-            .Select(l => new LineQuantities(l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled, l.Status, l.Version))
-            .SingleAsync(cancellationToken);
+    private static async Task<Dictionary<int, int>> CustomersOfAsync(PortalDbContext db, IReadOnlyList<int> lineIds, CancellationToken cancellationToken) =>
+        await db.OrderLines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.CustomerId, cancellationToken);
+
+    private static async Task<Dictionary<int, LineQuantities>> QuantitiesAsync(PortalDbContext db, IReadOnlyList<int> lineIds, CancellationToken cancellationToken) =>
+        await db.OrderLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))
+            .ToDictionaryAsync(l => l.Id, l => new LineQuantities(l.QuantityOrdered, l.QuantityShipped, l.QuantityCancelled, l.Status, l.Version), cancellationToken);
+
+    private static List<FulfilmentError> CheckBatch(IReadOnlyList<int> lineIds)
+    {
+        var errors = new List<FulfilmentError>();
+        if (lineIds.Count == 0)
+        {
+            errors.Add(new("LineId", "Choose at least one line."));
+        }
+        else if (lineIds.Count > MaxLinesPerCall)
+        {
+            errors.Add(new("LineId", $"{lineIds.Count:N0} lines are more than {MaxLinesPerCall:N0} at once; record them in parts."));
+        }
+        else if (lineIds.Distinct().Count() != lineIds.Count)
+        {
+            errors.Add(new("LineId", "A line is named twice; give each line once with its whole quantity."));
+        }
+        return errors;
+    }
+
+    private static FulfilmentResult Single(FulfilmentBatchResult batch) => batch.Outcome switch
+    {
+        FulfilmentOutcome.Recorded => FulfilmentResult.Recorded(batch.Lines[0].RecordId, batch.Lines[0].Line, batch.Message),
+        FulfilmentOutcome.Conflict => FulfilmentResult.ConflictOn(batch.Message),
+        _ => FulfilmentResult.InvalidBecause([.. batch.Errors]),
+    };
 
     private static void ValidateCommon(int quantity, ChangeSource source, string? recordedBy, List<FulfilmentError> errors)
     {

@@ -108,13 +108,22 @@ public sealed class NotificationComposer(
                 where e.ProcessedAt == null && customerIds.Contains(e.CustomerId) && e.CreatedAt <= now
                 join c in db.EtaChanges on e.EtaChangeId equals (long?)c.Id into changes
                 from c in changes.DefaultIfEmpty()
+                join s in db.LineShipments on e.LineShipmentId equals (long?)s.Id into shipments
+                from s in shipments.DefaultIfEmpty()
+                join x in db.LineCancellations on e.LineCancellationId equals (long?)x.Id into cancellations
+                from x in cancellations.DefaultIfEmpty()
                 select new OutboxRow(e.Id, e.CustomerId, e.Kind, e.OrderLineId, e.Eta, e.CreatedAt,
                     c == null ? null : c.OldEta,
                     c == null ? null : c.NewEta,
                     c == null ? null : (EtaReasonCode?)c.ReasonCode,
                     c == null ? null : c.ReasonText,
                     c == null ? null : (DateTimeOffset?)c.ChangedAt,
-                    e.TraceParent))
+                    e.TraceParent,
+                    s != null ? (int?)s.Quantity : x != null ? (int?)x.Quantity : null,
+                    s == null ? null : (DateOnly?)s.ShippedOn,
+                    s == null ? null : s.Carrier,
+                    s == null ? null : s.TrackingNumber,
+                    x == null ? null : x.Reason))
             .ToListAsync(cancellationToken);
         if (entries.Count == 0)
         {
@@ -242,7 +251,8 @@ public sealed class NotificationComposer(
         var content = new EmailContent
         {
             Kind = digest ? NotificationKind.DailyDigest
-                : lines.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
+                : !lines.Any(l => l.HasDateNews) ? (lines.Any(l => l.Cancellations.Count > 0) ? NotificationKind.QuantityCancelled : NotificationKind.ShipmentRecorded)
+                : lines.Where(l => l.HasDateNews).All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
                 : NotificationKind.EtaChanged,
             CustomerName = customer.Name,
             RecipientName = RecipientName(to, names),

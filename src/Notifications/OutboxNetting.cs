@@ -2,7 +2,10 @@ using BacklogPortal.Notifications.Templates;
 
 namespace BacklogPortal.Notifications;
 
-/// <summary>A waiting outbox entry with the ETA change it points to (null for overdue reminders) and the trace context it was written in.</summary>
+/// <summary>
+/// A waiting outbox entry with the ETA change it points to (null for overdue reminders), or the shipment or
+/// cancellation it points to (<see cref="Quantity"/> and the fields after it), and the trace context it was written in.
+/// </summary>
 public sealed record OutboxRow(
     long Id,
     int CustomerId,
@@ -15,7 +18,12 @@ public sealed record OutboxRow(
     EtaReasonCode? ReasonCode,
     string? ReasonText,
     DateTimeOffset? ChangedAt,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    int? Quantity = null,
+    DateOnly? ShippedOn = null,
+    string? Carrier = null,
+    string? TrackingNumber = null,
+    string? CancellationReason = null);
 
 /// <summary>The state of an order line now, as far as an email needs it.</summary>
 public sealed record LineRow(
@@ -38,8 +46,10 @@ public sealed record NettedChanges(IReadOnlyList<EmailLine> Lines, IReadOnlyList
 
 /// <summary>
 /// Turns a customer's waiting outbox entries into what is worth telling them: per line the first
-/// old date and the last new date (a date that moved and moved back says nothing), only lines still
-/// open, and only what their notification preference asks for.
+/// old date and the last new date (a date that moved and moved back says nothing; only for lines still
+/// open), every shipment and every cancellation by the seller (also of a line that closed with it),
+/// and only what their notification preference asks for: "essential only" keeps the delays that need
+/// a decision and the cancellations (the goods will not come), and leaves shipments out.
 /// </summary>
 public static class OutboxNetting
 {
@@ -58,19 +68,33 @@ public static class OutboxNetting
         {
             var ids = group.Select(e => e.Id).ToList();
             // Never tell a customer about a line that is not theirs, whatever the outbox says.
-            if (group.Key is not { } lineId || !lines.TryGetValue(lineId, out var line) || line.CustomerId != customerId
-                || !LineRules.IsOpenStatus(line.Status))
+            if (group.Key is not { } lineId || !lines.TryGetValue(lineId, out var line) || line.CustomerId != customerId)
             {
                 silent.AddRange(ids);
                 continue;
             }
 
-            var email = NetLine(group, line, links);
-            if (email is null || (preference == NotificationPreference.EssentialOnly && !email.ConsentNeeded))
+            var dated = LineRules.IsOpenStatus(line.Status) ? NetLine(group, line, links) : null;
+            if (dated is not null && preference == NotificationPreference.EssentialOnly && !dated.ConsentNeeded)
+            {
+                dated = null;
+            }
+            List<EmailShipment> shipments = preference == NotificationPreference.EssentialOnly ? [] : [.. group
+                .Where(e => e.Kind == NotificationKind.ShipmentRecorded && e.Quantity is not null && e.ShippedOn is not null)
+                .OrderBy(e => e.Id)
+                .Select(e => new EmailShipment(e.Quantity!.Value, e.ShippedOn!.Value, e.Carrier, e.TrackingNumber))];
+            List<EmailCancellation> cancellations = [.. group
+                .Where(e => e.Kind == NotificationKind.QuantityCancelled && e.Quantity is not null)
+                .OrderBy(e => e.Id)
+                .Select(e => new EmailCancellation(e.Quantity!.Value, string.IsNullOrWhiteSpace(e.CancellationReason) ? null : e.CancellationReason.Trim()))];
+            if (dated is null && shipments.Count == 0 && cancellations.Count == 0)
             {
                 silent.AddRange(ids);
                 continue;
             }
+            // A line told only for a shipment or cancellation shows the date the rest is expected on.
+            var email = (dated ?? Line(line, links, line.Eta, line.Eta, LineNews.DateUnchanged, null, null, consentNeeded: false))
+                with { Shipments = shipments, Cancellations = cancellations };
             told.Add(email);
             mentioned.AddRange(ids);
         }

@@ -11,7 +11,7 @@ public static class CalendarFile
     public static string? Write(EmailContent content, string host)
     {
         var dated = content.Lines
-            .Where(l => l.NewEta is not null && l.News != LineNews.Overdue)
+            .Where(l => l.NewEta is not null && l.HasDateNews && l.News != LineNews.Overdue)
             .Select(l => new CalendarEntry(l.LineId, l.OrderNumber, l.Sku, l.ProductName, l.QuantityOpen, l.NewEta!.Value, l.ChangeCount,
                 content.Orders.First(o => o.OrderNumber == l.OrderNumber).OrderUrl))
             .ToList();

@@ -42,6 +42,9 @@ public sealed record EmailContent
 
     /// <summary>Every changed line the email is about, listed or not.</summary>
     public int LineCount => Orders.Sum(o => o.Lines.Count) + UnlistedLines;
+
+    /// <summary>The lines whose date is the news (lines left out of a long email count as such).</summary>
+    public int DateLineCount => Lines.Count(l => l.HasDateNews) + UnlistedLines;
 }
 
 public sealed record EmailOrder(string OrderNumber, string OrderUrl, IReadOnlyList<EmailLine> Lines);
@@ -87,6 +90,15 @@ public sealed record EmailLine
     /// <summary>A delay (later or no longer known) must offer the option to cancel.</summary>
     public bool IsDelay => News is LineNews.Later or LineNews.DateNowUnknown or LineNews.Overdue;
 
+    /// <summary>Shipments of this line since the customer last heard from us, oldest first.</summary>
+    public IReadOnlyList<EmailShipment> Shipments { get; init; } = [];
+
+    /// <summary>Open quantity cancelled by the seller (staff or the ERP) since the customer last heard from us.</summary>
+    public IReadOnlyList<EmailCancellation> Cancellations { get; init; } = [];
+
+    /// <summary>False when only a shipment or cancellation is news: the date rows, badge and answer links are left out.</summary>
+    public bool HasDateNews => News != LineNews.DateUnchanged;
+
     public int? DaysMoved => OldEta is { } old && NewEta is { } now ? now.DayNumber - old.DayNumber : null;
 
     /// <summary>The portal's slip: days between the promised date and the new one (the consent rule counts from the promise).</summary>
@@ -100,4 +112,13 @@ public enum LineNews
     DateNowKnown,
     DateNowUnknown,
     Overdue,
+
+    /// <summary>The date did not change; the line is in the email for a shipment or cancellation.</summary>
+    DateUnchanged,
 }
+
+/// <summary>Units that left for the customer, with carrier and tracking number where given.</summary>
+public sealed record EmailShipment(int Quantity, DateOnly ShippedOn, string? Carrier, string? TrackingNumber);
+
+/// <summary>Open units the seller cancelled, and why.</summary>
+public sealed record EmailCancellation(int Quantity, string? Reason);

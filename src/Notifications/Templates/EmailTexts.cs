@@ -18,6 +18,44 @@ public abstract class EmailTexts
 
     public abstract string Intro(NotificationKind kind, int lineCount);
 
+    /// <summary>The opening sentence for a daily summary that tells of no date.</summary>
+    protected abstract string DigestIntro { get; }
+
+    /// <summary>"A shipment is on its way for ..." (first sentence form: no capital, the greeting's comma comes before).</summary>
+    protected abstract string ShippedIntro(int lineCount);
+
+    protected abstract string CancelledIntro(int lineCount);
+
+    /// <summary>
+    /// The opening: what moved (dates), what shipped, what was cancelled, each said once, in this order. The first
+    /// sentence follows the greeting's comma; the ones after it start with a capital.
+    /// </summary>
+    public string IntroText(EmailContent content)
+    {
+        var sentences = new List<string>();
+        var dated = content.Lines.Where(l => l.HasDateNews).ToList();
+        if (content.DateLineCount > 0)
+        {
+            var kind = content.Kind == NotificationKind.DailyDigest ? NotificationKind.DailyDigest
+                : content.UnlistedLines == 0 && dated.All(l => l.News == LineNews.Overdue) ? NotificationKind.OverdueReminder
+                : NotificationKind.EtaChanged;
+            sentences.Add(Intro(kind, content.DateLineCount));
+        }
+        else if (content.Kind == NotificationKind.DailyDigest)
+        {
+            sentences.Add(DigestIntro);
+        }
+        if (content.Lines.Count(l => l.Shipments.Count > 0) is > 0 and var shipped)
+        {
+            sentences.Add(ShippedIntro(shipped));
+        }
+        if (content.Lines.Count(l => l.Cancellations.Count > 0) is > 0 and var cancelled)
+        {
+            sentences.Add(CancelledIntro(cancelled));
+        }
+        return string.Join(" ", sentences.Select((sentence, i) => i == 0 ? sentence : Capitalize(sentence)));
+    }
+
     public abstract string AsOf(string dateTime);
 
     public abstract string Order(string orderNumber);
@@ -41,6 +79,19 @@ public abstract class EmailTexts
     protected abstract string? AgainstPromised(int? daysLate);
 
     public abstract string Reason { get; }
+
+    /// <summary>Label of the date the rest of a partly shipped line is expected on.</summary>
+    public abstract string RemainderExpected { get; }
+
+    /// <summary>"Shipped: 3 units on Monday, November 30, 2026".</summary>
+    public abstract string Shipped(int quantity, string date);
+
+    public abstract string Carrier { get; }
+
+    public abstract string TrackingNumber { get; }
+
+    /// <summary>"Cancelled: 2 units".</summary>
+    public abstract string Cancelled(int quantity);
 
     public abstract string ReasonName(EtaReasonCode code);
 
@@ -90,13 +141,20 @@ public abstract class EmailTexts
     public string Subject(EmailContent content)
     {
         var orders = content.Orders.Select(o => o.OrderNumber).Concat(content.UnlistedOrders).ToList();
-        var lines = content.Lines.ToList();
+        var lines = content.Lines.Where(l => l.HasDateNews).ToList();
         var named = orders.Count <= 3 ? Join(orders) : Join([.. orders.Take(2), More(orders.Count - 2)]);
-        if (lines.All(l => l.News == LineNews.Overdue))
+        if (content.DateLineCount == 0)
+        {
+            // Only shipments and cancellations: no date moved, so the subject says what happened instead.
+            var fulfilment = FulfilmentSubject(orders.Count, named,
+                shipped: content.Lines.Any(l => l.Shipments.Count > 0), cancelled: content.Lines.Any(l => l.Cancellations.Count > 0));
+            return content.Kind == NotificationKind.DailyDigest ? $"{DailyUpdatePrefix}{fulfilment}" : Capitalize(fulfilment);
+        }
+        if (content.UnlistedLines == 0 && lines.All(l => l.News == LineNews.Overdue))
         {
             return OverdueSubject(orders.Count, named);
         }
-        var subject = ChangedSubject(orders.Count, content.LineCount, named);
+        var subject = ChangedSubject(orders.Count, content.DateLineCount, named);
         if (content.Kind == NotificationKind.DailyDigest)
         {
             return $"{DailyUpdatePrefix}{subject}";
@@ -111,6 +169,9 @@ public abstract class EmailTexts
     protected abstract string ChangedSubject(int orderCount, int lineCount, string orders);
 
     protected abstract string OverdueSubject(int orderCount, string orders);
+
+    /// <summary>The subject of an email that tells only of shipments and cancellations; no capital (a prefix may come first).</summary>
+    protected abstract string FulfilmentSubject(int orderCount, string orders, bool shipped, bool cancelled);
 
     protected abstract string DailyUpdatePrefix { get; }
 
@@ -153,13 +214,28 @@ public abstract class EmailTexts
                 : $"the expected delivery dates of {lineCount} items you ordered have changed.",
         };
 
+        protected override string DigestIntro => "here is today's summary.";
+
+        protected override string ShippedIntro(int lineCount) => lineCount == 1
+            ? "a shipment is on its way for one item you ordered."
+            : $"shipments are on their way for {lineCount} items you ordered.";
+
+        protected override string CancelledIntro(int lineCount) => lineCount == 1
+            ? "we had to cancel open quantity of one item you ordered. We are sorry for the inconvenience."
+            : $"we had to cancel open quantity of {lineCount} items you ordered. We are sorry for the inconvenience.";
+
         public override string AsOf(string dateTime) => $"As of {dateTime}";
 
         public override string Order(string orderNumber) => $"Order {orderNumber}";
 
         public override string ViewOrder => "View order";
 
-        public override string Quantity(int quantity) => quantity == 1 ? "1 unit open" : $"{quantity} units open";
+        public override string Quantity(int quantity) => quantity switch
+        {
+            0 => "nothing left open",
+            1 => "1 unit open",
+            _ => $"{quantity} units open",
+        };
 
         public override string Promised => "Promised";
 
@@ -190,6 +266,16 @@ public abstract class EmailTexts
 
         public override string Reason => "Reason";
 
+        public override string RemainderExpected => "Rest expected";
+
+        public override string Shipped(int quantity, string date) => $"Shipped: {Units(quantity)} on {date}";
+
+        public override string Carrier => "Carrier";
+
+        public override string TrackingNumber => "Tracking number";
+
+        public override string Cancelled(int quantity) => $"Cancelled: {Units(quantity)}";
+
         // The same words as the portal's pages.
         public override string ReasonName(EtaReasonCode code) => EtaReasonLabels.Label(code);
 
@@ -213,7 +299,7 @@ public abstract class EmailTexts
         public override string WhatHappensNext => "What happens next";
 
         public override string NextUpdate(EmailContent content) =>
-            content.Lines.Any(l => l.NewEta is null)
+            content.Lines.Any(l => l.NewEta is null && l.QuantityOpen > 0)
                 ? "Where the new date is not yet known, we will email you as soon as we know it. For everything else, you will hear from us again only if a date changes."
                 : "You will hear from us again if a date changes. You can always see the current dates in the portal.";
 
@@ -265,6 +351,17 @@ public abstract class EmailTexts
                 ? $"Order {orders}: delivery date passed — we are checking"
                 : $"Orders {orders}: delivery dates passed — we are checking";
 
+        protected override string FulfilmentSubject(int orderCount, string orders, bool shipped, bool cancelled) =>
+            (shipped, cancelled, orderCount) switch
+            {
+                (true, false, 1) => $"shipment for order {orders}",
+                (true, false, _) => $"shipments for orders {orders}",
+                (false, true, 1) => $"quantity cancelled in order {orders}",
+                (false, true, _) => $"quantities cancelled in orders {orders}",
+                (_, _, 1) => $"shipment and cancellation for order {orders}",
+                _ => $"shipments and cancellations for orders {orders}",
+            };
+
         protected override string DailyUpdatePrefix => "Daily update: ";
 
         protected override string ActionNeededPrefix => "Action needed: ";
@@ -297,13 +394,23 @@ public abstract class EmailTexts
                 : $"die voraussichtlichen Liefertermine von {lineCount} Positionen Ihrer Bestellungen haben sich geändert.",
         };
 
+        protected override string DigestIntro => "hier ist die heutige Übersicht.";
+
+        protected override string ShippedIntro(int lineCount) => lineCount == 1
+            ? "für eine Position Ihrer Bestellungen ist eine Sendung unterwegs."
+            : $"für {lineCount} Positionen Ihrer Bestellungen sind Sendungen unterwegs.";
+
+        protected override string CancelledIntro(int lineCount) => lineCount == 1
+            ? "wir mussten offene Menge einer Position Ihrer Bestellungen stornieren. Wir bitten um Entschuldigung."
+            : $"wir mussten offene Mengen von {lineCount} Positionen Ihrer Bestellungen stornieren. Wir bitten um Entschuldigung.";
+
         public override string AsOf(string dateTime) => $"Stand: {dateTime}";
 
         public override string Order(string orderNumber) => $"Auftrag {orderNumber}";
 
         public override string ViewOrder => "Auftrag ansehen";
 
-        public override string Quantity(int quantity) => quantity == 1 ? "1 Stück offen" : $"{quantity} Stück offen";
+        public override string Quantity(int quantity) => quantity == 0 ? "nichts mehr offen" : $"{quantity} Stück offen";
 
         public override string Promised => "Zugesagt";
 
@@ -333,6 +440,16 @@ public abstract class EmailTexts
         };
 
         public override string Reason => "Grund";
+
+        public override string RemainderExpected => "Rest erwartet";
+
+        public override string Shipped(int quantity, string date) => $"Versandt: {quantity} Stück am {date}";
+
+        public override string Carrier => "Versanddienstleister";
+
+        public override string TrackingNumber => "Sendungsnummer";
+
+        public override string Cancelled(int quantity) => $"Storniert: {quantity} Stück";
 
         public override string ReasonName(EtaReasonCode code) => code switch
         {
@@ -365,7 +482,7 @@ public abstract class EmailTexts
         public override string WhatHappensNext => "Wie es weitergeht";
 
         public override string NextUpdate(EmailContent content) =>
-            content.Lines.Any(l => l.NewEta is null)
+            content.Lines.Any(l => l.NewEta is null && l.QuantityOpen > 0)
                 ? "Wo der neue Termin noch nicht bekannt ist, schreiben wir Ihnen, sobald wir ihn kennen. Ansonsten hören Sie nur wieder von uns, wenn sich ein Termin ändert."
                 : "Sie hören wieder von uns, wenn sich ein Termin ändert. Die aktuellen Termine sehen Sie jederzeit im Portal.";
 
@@ -414,6 +531,17 @@ public abstract class EmailTexts
             orderCount == 1
                 ? $"Auftrag {orders}: Liefertermin überschritten – wir prüfen das"
                 : $"Aufträge {orders}: Liefertermine überschritten – wir prüfen das";
+
+        protected override string FulfilmentSubject(int orderCount, string orders, bool shipped, bool cancelled) =>
+            (shipped, cancelled, orderCount) switch
+            {
+                (true, false, 1) => $"Versand zu Auftrag {orders}",
+                (true, false, _) => $"Versand zu Aufträgen {orders}",
+                (false, true, 1) => $"Stornierung in Auftrag {orders}",
+                (false, true, _) => $"Stornierungen in Aufträgen {orders}",
+                (_, _, 1) => $"Versand und Stornierung zu Auftrag {orders}",
+                _ => $"Versand und Stornierungen zu Aufträgen {orders}",
+            };
 
         protected override string DailyUpdatePrefix => "Tägliche Übersicht: ";
 

@@ -12,7 +12,7 @@ public static class PlainTextEmail
     {
         var text = new StringBuilder();
         text.AppendLine(texts.Greeting(content.RecipientName)).AppendLine();
-        text.AppendLine(texts.Intro(content.Kind, content.LineCount));
+        text.AppendLine(texts.IntroText(content));
         text.AppendLine(texts.AsOf($"{DateFormat.LongInstant(content.ComposedAt, content.TimeZone, content.Culture)} ({content.TimeZone.Id})"));
 
         foreach (var order in content.Orders)
@@ -23,6 +23,15 @@ public static class PlainTextEmail
             {
                 text.AppendLine();
                 text.Append("* ").Append(line.ProductName).Append(" (").Append(line.Sku).Append("), ").AppendLine(texts.Quantity(line.QuantityOpen));
+                if (!line.HasDateNews)
+                {
+                    if (line.QuantityOpen > 0)
+                    {
+                        text.Append("  ").Append(texts.RemainderExpected).Append(": ").AppendLine(DateFormat.Long(line.NewEta, content.Culture, texts.NotYetKnown));
+                    }
+                    WriteFulfilment(text, line, content, texts);
+                    continue;
+                }
                 if (line.PromisedDate is { } promised)
                 {
                     text.Append("  ").Append(texts.Promised).Append(": ").AppendLine(DateFormat.Long(promised, content.Culture, texts.NotYetKnown));
@@ -48,6 +57,7 @@ public static class PlainTextEmail
                     text.Append("  ").AppendLine(texts.NoActionNeeded(line));
                     text.Append("  ").Append(texts.CancelOpenQuantity).Append(": ").AppendLine(line.CancelUrl);
                 }
+                WriteFulfilment(text, line, content, texts);
             }
         }
 
@@ -67,5 +77,29 @@ public static class PlainTextEmail
         text.AppendLine(texts.SettingsHint(content.Preference));
         text.Append(texts.NotificationSettings).Append(": ").AppendLine(content.SettingsUrl);
         return text.ToString().ReplaceLineEndings("\r\n");
+    }
+
+    private static void WriteFulfilment(StringBuilder text, EmailLine line, EmailContent content, EmailTexts texts)
+    {
+        foreach (var shipment in line.Shipments)
+        {
+            text.Append("  ").AppendLine(texts.Shipped(shipment.Quantity, DateFormat.Long(shipment.ShippedOn, content.Culture, texts.NotYetKnown)));
+            if (shipment.Carrier is { } carrier)
+            {
+                text.Append("    ").Append(texts.Carrier).Append(": ").AppendLine(carrier);
+            }
+            if (shipment.TrackingNumber is { } tracking)
+            {
+                text.Append("    ").Append(texts.TrackingNumber).Append(": ").AppendLine(tracking);
+            }
+        }
+        foreach (var cancellation in line.Cancellations)
+        {
+            text.Append("  ").AppendLine(texts.Cancelled(cancellation.Quantity));
+            if (cancellation.Reason is { } reason)
+            {
+                text.Append("    ").Append(texts.Reason).Append(": ").AppendLine(reason.ReplaceLineEndings(" "));
+            }
+        }
     }
 }

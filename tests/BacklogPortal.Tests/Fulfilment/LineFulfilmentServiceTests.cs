@@ -1,5 +1,6 @@
 using BacklogPortal.Domain;
 using BacklogPortal.Fulfilment;
+using BacklogPortal.Notifications;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +16,7 @@ public sealed class LineFulfilmentServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        service = new LineFulfilmentService(database, TimeProvider.System, NullLogger<LineFulfilmentService>.Instance);
+        service = new LineFulfilmentService(database, new OutboxSignal(), TimeProvider.System, NullLogger<LineFulfilmentService>.Instance);
     }
 
     public async Task DisposeAsync() => await database.DisposeAsync();

@@ -13,7 +13,8 @@ namespace BacklogPortal.Tests.Notifications;
 /// Every kind of email in English and German, rendered by the real templates: the sentences each must
 /// say, and the ones it must not (a promise without a date, the company greeted as a person, a footer
 /// that offers what the customer already chose). Both parts are checked: the HTML as read, and the text.
-/// The answer confirmation is rendered through the real answer path in <see cref="AnswerAuditTests"/>.
+/// The answer confirmation is rendered through the real answer path in <see cref="AnswerAuditTests"/>; shipments and
+/// cancellations composed from real outbox entries in <c>Fulfilment/FulfilmentBatchTests</c>.
 /// </summary>
 public sealed class EmailSentenceMatrixTests : IAsyncLifetime
 {
@@ -45,6 +46,9 @@ public sealed class EmailSentenceMatrixTests : IAsyncLifetime
         UnknownDateNeedingDecision,
         Overdue,
         Digest,
+        Shipment,
+        Cancellation,
+        ShipmentWithDelay,
     }
 
     public static TheoryData<Kind, string, string[], string[]> Notifications => new()
@@ -128,7 +132,73 @@ public sealed class EmailSentenceMatrixTests : IAsyncLifetime
             ["hier ist die heutige Übersicht", "Sie haben eine tägliche Übersicht gewählt", "die Uhrzeit der Übersicht"],
             ["Sie erhalten eine E-Mail, sobald", "zu einer täglichen Übersicht"]
         },
+        {
+            Kind.Shipment, "en-US",
+            ["a shipment is on its way for one item you ordered.", "Shipped: 2 units on Friday, February 27, 2026", "Carrier: DHL", "Tracking number: JD0012",
+                "Rest expected: Wednesday, March 11, 2026", "3 units open"],
+            ["Previously expected", "Now expected", "Your decision is needed", "Cancel the open quantity", "than promised", "Hello Fabrikam", "had to cancel"]
+        },
+        {
+            Kind.Shipment, "de-DE",
+            ["für eine Position Ihrer Bestellungen ist eine Sendung unterwegs.", "Versandt: 2 Stück am Freitag, 27. Februar 2026", "Versanddienstleister: DHL",
+                "Sendungsnummer: JD0012", "Rest erwartet: Mittwoch, 11. März 2026"],
+            ["Bisher erwartet", "Jetzt erwartet", "Offene Menge stornieren", "als zugesagt"]
+        },
+        {
+            Kind.Cancellation, "en-US",
+            ["we had to cancel open quantity of one item you ordered. We are sorry for the inconvenience.", "Cancelled: 3 units",
+                "Reason: Discontinued by the maker", "nothing left open"],
+            ["Rest expected", "Now expected", "Shipped:", "Where the new date is not yet known", "Cancel the open quantity"]
+        },
+        {
+            Kind.Cancellation, "de-DE",
+            ["wir mussten offene Menge einer Position Ihrer Bestellungen stornieren. Wir bitten um Entschuldigung.", "Storniert: 3 Stück",
+                "Grund: Discontinued by the maker", "nichts mehr offen"],
+            ["Rest erwartet", "Versandt", "Jetzt erwartet"]
+        },
+        {
+            Kind.ShipmentWithDelay, "en-US",
+            ["the expected delivery date of one item you ordered has changed. A shipment is on its way for one item you ordered.",
+                "Now expected: Friday, March 20, 2026", "Shipped: 2 units on Friday, February 27, 2026", "If the new date suits you, there is nothing to do."],
+            ["Rest expected", "had to cancel"]
+        },
+        {
+            Kind.ShipmentWithDelay, "de-DE",
+            ["der voraussichtliche Liefertermin einer Position Ihrer Bestellungen hat sich geändert. Für eine Position Ihrer Bestellungen ist eine Sendung unterwegs.",
+                "Jetzt erwartet: Freitag, 20. März 2026", "Versandt: 2 Stück am Freitag, 27. Februar 2026"],
+            ["Rest erwartet"]
+        },
     };
+
+    public static TheoryData<Kind, string, string> Subjects => new()
+    {
+        { Kind.Shipment, "en-US", "Shipment for order SO-1001" },
+        { Kind.Shipment, "de-DE", "Versand zu Auftrag SO-1001" },
+        { Kind.Cancellation, "en-US", "Quantity cancelled in order SO-1001" },
+        { Kind.Cancellation, "de-DE", "Stornierung in Auftrag SO-1001" },
+        // The date is what the customer may need to act on: it leads the subject when both happened.
+        { Kind.ShipmentWithDelay, "en-US", "New delivery date for order SO-1001" },
+        { Kind.DelayNeedingDecision, "en-US", "Action needed: new delivery date for order SO-1001" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Subjects))]
+    public async Task SubjectSaysWhatHappened(Kind kind, string culture, string subject)
+    {
+        var email = await renderer.RenderAsync(Content(kind, culture), Links.Host);
+
+        Assert.Equal(subject, email.Subject);
+    }
+
+    [Fact]
+    public async Task CalendarFileLeavesOutLinesWhoseDateDidNotChange()
+    {
+        var shipment = await renderer.RenderAsync(Content(Kind.Shipment, "en-US"), Links.Host);
+        var delayed = await renderer.RenderAsync(Content(Kind.ShipmentWithDelay, "en-US"), Links.Host);
+
+        Assert.Null(shipment.CalendarIcs);
+        Assert.Contains("DTSTART;VALUE=DATE:20260320", delayed.CalendarIcs);
+    }
 
     [Theory]
     [MemberData(nameof(Notifications))]
@@ -223,6 +293,7 @@ public sealed class EmailSentenceMatrixTests : IAsyncLifetime
             Kind.UnknownDate => (LineNews.DateNowUnknown, null, false),
             Kind.UnknownDateNeedingDecision => (LineNews.DateNowUnknown, null, true),
             Kind.Overdue => (LineNews.Overdue, null, false),
+            Kind.Shipment or Kind.Cancellation => (LineNews.DateUnchanged, old, false),
             _ => (LineNews.Later, new DateOnly(2026, 3, 20), false),
         };
         var line = new EmailLine
@@ -231,12 +302,14 @@ public sealed class EmailSentenceMatrixTests : IAsyncLifetime
             OrderNumber = "SO-1001",
             Sku = "SKU-7",
             ProductName = "Espresso grinder",
-            QuantityOpen = 3,
+            QuantityOpen = kind == Kind.Cancellation ? 0 : 3,
             PromisedDate = Promised,
             OldEta = old,
             NewEta = newEta,
             News = news,
-            ReasonCode = news == LineNews.Overdue ? null : EtaReasonCode.SupplierDelay,
+            ReasonCode = news is LineNews.Overdue or LineNews.DateUnchanged ? null : EtaReasonCode.SupplierDelay,
+            Shipments = kind is Kind.Shipment or Kind.ShipmentWithDelay ? [new EmailShipment(2, new DateOnly(2026, 2, 27), "DHL", "JD0012")] : [],
+            Cancellations = kind == Kind.Cancellation ? [new EmailCancellation(3, "Discontinued by the maker")] : [],
             ConsentNeeded = consent,
             AcceptUrl = Links.Respond("SO-1001", 7, "accept"),
             CancelUrl = Links.Respond("SO-1001", 7, "cancel"),
@@ -245,7 +318,13 @@ public sealed class EmailSentenceMatrixTests : IAsyncLifetime
         var digest = kind == Kind.Digest;
         return new EmailContent
         {
-            Kind = digest ? NotificationKind.DailyDigest : kind == Kind.Overdue ? NotificationKind.OverdueReminder : NotificationKind.EtaChanged,
+            Kind = digest ? NotificationKind.DailyDigest : kind switch
+            {
+                Kind.Overdue => NotificationKind.OverdueReminder,
+                Kind.Shipment => NotificationKind.ShipmentRecorded,
+                Kind.Cancellation => NotificationKind.QuantityCancelled,
+                _ => NotificationKind.EtaChanged,
+            },
             CustomerName = Company,
             RecipientName = kind == Kind.DelayNeedingDecision ? "Rita Weber" : null,
             Preference = digest ? NotificationPreference.DailyDigest : NotificationPreference.Immediate,

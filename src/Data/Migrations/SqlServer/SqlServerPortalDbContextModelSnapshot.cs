@@ -605,6 +605,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<int>("Kind")
                         .HasColumnType("int");
 
+                    b.Property<long?>("LineCancellationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LineShipmentId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("NotificationId")
                         .HasColumnType("bigint");
 
@@ -622,6 +628,10 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
+
+                    b.HasIndex("LineCancellationId");
+
+                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1086,12 +1096,26 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
+                        .WithMany()
+                        .HasForeignKey("LineCancellationId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
+                        .WithMany()
+                        .HasForeignKey("LineShipmentId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
+
+                    b.Navigation("LineCancellation");
+
+                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>

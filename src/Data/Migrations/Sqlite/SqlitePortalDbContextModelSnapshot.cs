@@ -580,6 +580,12 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LineCancellationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LineShipmentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("NotificationId")
                         .HasColumnType("INTEGER");
 
@@ -597,6 +603,10 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EtaChangeId");
+
+                    b.HasIndex("LineCancellationId");
+
+                    b.HasIndex("LineShipmentId");
 
                     b.HasIndex("NotificationId");
 
@@ -1045,12 +1055,26 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasForeignKey("EtaChangeId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("BacklogPortal.Domain.LineCancellation", "LineCancellation")
+                        .WithMany()
+                        .HasForeignKey("LineCancellationId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("BacklogPortal.Domain.LineShipment", "LineShipment")
+                        .WithMany()
+                        .HasForeignKey("LineShipmentId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("BacklogPortal.Domain.Notification", null)
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("EtaChange");
+
+                    b.Navigation("LineCancellation");
+
+                    b.Navigation("LineShipment");
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.NotificationRecipient", b =>
