@@ -99,7 +99,13 @@ public sealed class StaffWorkspaceTests(PortalServer server) : PortalTest(server
         await row.GetByTestId("link-user").ClickAsync();
         var picker = page.Locator(".mud-dialog input").First;
         await picker.FillAsync("Contoso");
-        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Contoso Retail" }).ClickAsync();
+        // The picker searches 250 ms after the last key: until the filtered answer is in, the open list is the
+        // unfiltered one, and a click on it is lost when the answer redraws the list (seen under load).
+        var choices = page.Locator(".mud-popover-open .mud-list-item");
+        await Expect(choices.Filter(new LocatorFilterOptions { HasText = "Contoso Retail" })).ToHaveCountAsync(1);
+        await Expect(choices.Filter(new LocatorFilterOptions { HasNotText = "Contoso" })).ToHaveCountAsync(0);
+        await choices.Filter(new LocatorFilterOptions { HasText = "Contoso Retail" }).ClickAsync();
+        await Expect(page.GetByTestId("link-confirm")).ToBeEnabledAsync();
         await page.GetByTestId("link-confirm").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
 
