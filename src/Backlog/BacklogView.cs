@@ -78,12 +78,6 @@ public sealed record BacklogView
         [BacklogSort.Status] = "status",
     };
 
-    private static readonly IReadOnlyDictionary<BacklogKind, string> KindNames = new Dictionary<BacklogKind, string>
-    {
-        [BacklogKind.Backorder] = "backorder",
-        [BacklogKind.PreOrder] = "preOrder",
-    };
-
     /// <summary>The link to <c>/backlog</c> showing this view.</summary>
     public string ToUrl() => Path + ToQueryString();
 
@@ -98,7 +92,7 @@ public sealed record BacklogView
         }
         if (Kind is { } kind)
         {
-            Add("kind", KindNames[kind]);
+            Add("kind", QueryNames.Kind[kind]);
         }
         if (OverdueOnly)
         {
@@ -132,13 +126,10 @@ public sealed record BacklogView
         var values = query.ToDictionary(p => p.Key, p => p.Value.LastOrDefault(), StringComparer.OrdinalIgnoreCase);
         string? Value(string key) => values.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-        var view = new BacklogView { Search = Value("q") };
-        if (Value("kind") is { } kindText && KindNames.FirstOrDefault(k => string.Equals(k.Value, kindText, StringComparison.OrdinalIgnoreCase)) is { Value: not null } kind)
+        var view = new BacklogView
         {
-            view = view with { Kind = kind.Key };
-        }
-        view = view with
-        {
+            Search = Value("q"),
+            Kind = QueryNames.Kind.Parse(Value("kind")),
             OverdueOnly = string.Equals(Value("overdue"), "true", StringComparison.OrdinalIgnoreCase),
             AwaitingDecisionOnly = string.Equals(Value("decision"), "awaiting", StringComparison.OrdinalIgnoreCase),
         };
@@ -146,9 +137,9 @@ public sealed record BacklogView
         {
             var descending = sortText.StartsWith('-');
             var name = descending ? sortText[1..] : sortText;
-            if (SortNames.FirstOrDefault(s => string.Equals(s.Value, name, StringComparison.OrdinalIgnoreCase)) is { Value: not null } sort)
+            if (SortNames.Parse(name) is { } sort)
             {
-                view = view with { Sort = sort.Key, Descending = descending };
+                view = view with { Sort = sort, Descending = descending };
             }
         }
         if (PositiveNumber(Value("page")) is { } page)

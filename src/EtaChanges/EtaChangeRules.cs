@@ -106,4 +106,7 @@ public static class EtaChangeRules
     internal static Expression<Func<OrderLine, bool>> DiffersFrom(DateOnly? newEta) => newEta is { } eta
         ? line => line.Eta == null || line.Eta != eta
         : line => line.Eta != null;
+
+    /// <summary>The plain form of <see cref="DiffersFrom"/>, for lines already read.</summary>
+    internal static bool Differs(DateOnly? eta, DateOnly? newEta) => eta != newEta;
 }

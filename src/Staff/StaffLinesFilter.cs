@@ -88,7 +88,7 @@ public sealed record StaffLinesFilter
         Add(pairs, "customer", Customer);
         Add(pairs, "order", Order);
         Add(pairs, "sku", Sku);
-        Add(pairs, "kind", Kind is { } kind ? KindNames[kind] : null);
+        Add(pairs, "kind", Kind is { } kind ? QueryNames.Kind[kind] : null);
         Add(pairs, "status", Status is { } status ? StatusNames[status] : null);
         Add(pairs, "overdue", Overdue ? "true" : null);
         Add(pairs, "decision", AwaitingDecision ? "awaiting" : null);
@@ -230,8 +230,8 @@ public sealed record StaffLinesFilter
             Customer = Text("customer"),
             Order = Text("order"),
             Sku = Text("sku"),
-            Kind = Lookup(KindNames, Text("kind")),
-            Status = Lookup(StatusNames, Text("status")),
+            Kind = QueryNames.Kind.Parse(Text("kind")),
+            Status = StatusNames.Parse(Text("status")),
             Overdue = string.Equals(Text("overdue"), "true", StringComparison.OrdinalIgnoreCase),
             AwaitingDecision = string.Equals(Text("decision"), "awaiting", StringComparison.OrdinalIgnoreCase),
             EtaFrom = ParseDate(Text("etaFrom")),
@@ -240,9 +240,9 @@ public sealed record StaffLinesFilter
             AgeTo = ParseDays(Text("ageTo")),
             SlipFrom = ParseDays(Text("slipFrom"), allowNegative: true),
             Q = Text("q"),
-            Answer = Lookup(AnswerNames, Text("answer")),
+            Answer = AnswerNames.Parse(Text("answer")),
             AnsweredFrom = ParseDate(Text("answeredFrom")),
-            Source = Lookup(SourceNames, Text("source")),
+            Source = SourceNames.Parse(Text("source")),
             ChangedFrom = ParseDate(Text("changedFrom")),
             ChangedTo = ParseDate(Text("changedTo")),
         };
@@ -250,13 +250,7 @@ public sealed record StaffLinesFilter
 
     private const int MaxDays = 100_000;
 
-    private static readonly Dictionary<BacklogKind, string> KindNames = new()
-    {
-        [BacklogKind.Backorder] = "backorder",
-        [BacklogKind.PreOrder] = "preOrder",
-    };
-
-    private static readonly Dictionary<StaffLineStatusFilter, string> StatusNames = new()
+    private static readonly IReadOnlyDictionary<StaffLineStatusFilter, string> StatusNames = new Dictionary<StaffLineStatusFilter, string>
     {
         [StaffLineStatusFilter.Open] = "open",
         [StaffLineStatusFilter.PartiallyShipped] = "partiallyShipped",
@@ -266,30 +260,18 @@ public sealed record StaffLinesFilter
         [StaffLineStatusFilter.All] = "all",
     };
 
-    private static readonly Dictionary<CustomerResponse, string> AnswerNames = new()
+    private static readonly IReadOnlyDictionary<CustomerResponse, string> AnswerNames = new Dictionary<CustomerResponse, string>
     {
         [CustomerResponse.AcceptedNewDate] = "accepted",
         [CustomerResponse.CancelledOpenQuantity] = "cancelled",
     };
 
-    private static readonly Dictionary<ChangeSource, string> SourceNames = new()
+    private static readonly IReadOnlyDictionary<ChangeSource, string> SourceNames = new Dictionary<ChangeSource, string>
     {
         [ChangeSource.Staff] = "staff",
         [ChangeSource.Import] = "import",
         [ChangeSource.Api] = "api",
     };
-
-    private static T? Lookup<T>(Dictionary<T, string> names, string? text) where T : struct, Enum
-    {
-        foreach (var (value, name) in names)
-        {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-        return null;
-    }
 
     private static DateOnly? ParseDate(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;

@@ -1,4 +1,5 @@
 using BacklogPortal.Domain;
+using BacklogPortal.EtaChanges;
 using BacklogPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,6 +68,16 @@ public sealed class LineRulesTests : IAsyncLifetime
         await using var db = database.CreateDbContext();
         var quantities = await db.OrderLines.Where(l => lineIds.Contains(l.Id)).OrderBy(l => l.LineNumber).Select(LineRules.OpenQuantityOf).ToListAsync();
         Assert.Equal([5, 3, 5, 0, 0, 0], quantities);
+    }
+
+    [Fact]
+    public async Task AnEtaDiffersFromANewDateOrFromUnknown()
+    {
+        // The ETA change claims these lines in SQL and checks versions with the plain twin on lines it read.
+        Assert.Equal(["line 1", "line 3", "line 4", "line 5", "line 6"], await NamesWhereAsync(EtaChangeRules.DiffersFrom(Today)));
+        Assert.Equal(["line 1", "line 2", "line 4", "line 5", "line 6"], await NamesWhereAsync(EtaChangeRules.DiffersFrom(null)));
+        await AssertPlainRuleAgreesAsync(EtaChangeRules.DiffersFrom(Today), l => EtaChangeRules.Differs(l.Eta, Today));
+        await AssertPlainRuleAgreesAsync(EtaChangeRules.DiffersFrom(null), l => EtaChangeRules.Differs(l.Eta, null));
     }
 
     [Fact]
