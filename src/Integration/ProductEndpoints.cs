@@ -23,6 +23,7 @@ public static class ProductEndpoints
     }
 
     private static Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken) =>
+        // A failed required field leaves a null or zero here; HandleAsync then answers 400 and the upsert is never made.
         ApiJson.HandleAsync(http, (ProductBody body, FieldErrors errors) => new ProductUpsert(
             errors.Text("sku", sku, ProductCatalog.MaxSkuLength, required: true)!,
             errors.Text("name", body.Name, ProductCatalog.MaxNameLength, required: true)!,
