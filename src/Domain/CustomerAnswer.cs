@@ -25,6 +25,13 @@ public class CustomerAnswer
     public required string AnsweredBy { get; set; }
 
     public AnswerSource Source { get; set; }
+
+    /// <summary>
+    /// The email that confirmed this answer to the customer, written in the answer's transaction; it links the
+    /// email to the line for the staff's history drawer (confirmations carry no outbox row). Null for answers
+    /// recorded before confirmations existed, and once retention has deleted the email.
+    /// </summary>
+    public long? ConfirmationNotificationId { get; set; }
 }
 
 public enum AnswerSource

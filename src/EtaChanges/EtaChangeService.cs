@@ -419,31 +419,19 @@ public sealed class EtaChangeService(
         switch (target)
         {
             case EtaChangeTarget.SelectedLines { Lines: var lines }:
-                var ids = lines.Select(l => l.LineId).ToArray();
-                return new ResolvedTarget(
-                    l => ids.Contains(l.Id),
-                    sql => $"""l."Id" IN ({string.Join(", ", ids.Select(id => sql.Value<OrderLine>(nameof(OrderLine.Id), id)))})""",
-                    lines);
+                return LinesWithIds([.. lines.Select(l => l.LineId)], (sql, id) => sql.Value<OrderLine>(nameof(OrderLine.Id), id), lines);
             case EtaChangeTarget.LinesById { LineIds: var lineIds }:
-                var byId = lineIds.ToArray();
                 // Ids the caller resolved from the database itself: spliced as numbers, so a large
                 // batch is not limited by the number of parameters a statement may have.
-                return new ResolvedTarget(
-                    l => byId.Contains(l.Id),
-                    _ => $"""l."Id" IN ({string.Join(", ", byId.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""",
-                    null);
+                return LinesWithIds([.. lineIds], (_, id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number }:
                 var orderNumber = number.Trim();
-                var orderId = await db.Orders.Where(o => o.OrderNumber == orderNumber).Select(o => (int?)o.Id).SingleOrDefaultAsync(cancellationToken);
-                return orderId is { } order
-                    ? new ResolvedTarget(l => l.OrderId == order, sql => $"""l."OrderId" = {sql.Value<OrderLine>(nameof(OrderLine.OrderId), order)}""", null)
-                    : null;
+                return LinesWithKey(nameof(OrderLine.OrderId),
+                    await db.Orders.Where(o => o.OrderNumber == orderNumber).Select(o => (int?)o.Id).SingleOrDefaultAsync(cancellationToken));
             case EtaChangeTarget.OpenLinesOfSku { Sku: var sku }:
                 var skuText = sku.Trim();
-                var productId = await db.Products.Where(p => p.Sku == skuText).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken);
-                return productId is { } product
-                    ? new ResolvedTarget(l => l.ProductId == product, sql => $"""l."ProductId" = {sql.Value<OrderLine>(nameof(OrderLine.ProductId), product)}""", null)
-                    : null;
+                return LinesWithKey(nameof(OrderLine.ProductId),
+                    await db.Products.Where(p => p.Sku == skuText).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken));
             case EtaChangeTarget.PreOrdersFollowingRelease { ProductId: var releasedProduct, ReleaseDate: var releaseDate }:
                 return new ResolvedTarget(
                     l => l.ProductId == releasedProduct && l.Kind == BacklogKind.PreOrder && l.Eta == releaseDate,
@@ -453,6 +441,16 @@ public sealed class EtaChangeService(
                 throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown ETA change target.");
         }
     }
+
+    /// <summary>The lines with these ids; <paramref name="sqlValue"/> writes one id into the SQL (a parameter or a literal).</summary>
+    private static ResolvedTarget LinesWithIds(
+        int[] ids, Func<SqlBuilder, int, string> sqlValue, IReadOnlyList<LineVersion>? expected) =>
+        new(l => ids.Contains(l.Id), sql => $"""l."Id" IN ({string.Join(", ", ids.Select(id => sqlValue(sql, id)))})""", expected);
+
+    /// <summary>The lines whose foreign key <paramref name="column"/> is <paramref name="id"/>; none when the key was not found.</summary>
+    private static ResolvedTarget? LinesWithKey(string column, int? id) => id is { } key
+        ? new ResolvedTarget(l => EF.Property<int>(l, column) == key, sql => $"""l."{column}" = {sql.Value<OrderLine>(column, key)}""", null)
+        : null;
 
     /// <summary>One target's change: what the claim, audit and update statements need.</summary>
     private sealed record TargetChange(

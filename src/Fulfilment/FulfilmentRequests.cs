@@ -9,7 +9,7 @@ public sealed record ShipmentRequest(
     string? Carrier,
     string? TrackingNumber,
     ChangeSource Source,
-    string RecordedBy);
+    string RecordedBy) : ILineFulfilmentRequest;
 
 /// <param name="ExpectedVersion">The line's version as the person saw it; null for a machine client that acts on the line as it is now.</param>
 public sealed record CancellationRequest(
@@ -18,7 +18,21 @@ public sealed record CancellationRequest(
     int Quantity,
     string? Reason,
     ChangeSource Source,
-    string RecordedBy);
+    string RecordedBy) : ILineFulfilmentRequest;
+
+/// <summary>What a shipment and a cancellation both ask for: which line, as seen when, how much, and who records it.</summary>
+public interface ILineFulfilmentRequest
+{
+    int LineId { get; }
+
+    long? ExpectedVersion { get; }
+
+    int Quantity { get; }
+
+    ChangeSource Source { get; }
+
+    string RecordedBy { get; }
+}
 
 public enum FulfilmentOutcome
 {

@@ -40,47 +40,33 @@ public sealed class LineFulfilmentService(
         Single(await CancelOpenQuantitiesAsync([request], cancellationToken));
 
     /// <summary>Records shipments of several lines in one transaction: every one or none.</summary>
-    public async Task<FulfilmentBatchResult> RecordShipmentsAsync(IReadOnlyList<ShipmentRequest> requests, CancellationToken cancellationToken = default)
+    public Task<FulfilmentBatchResult> RecordShipmentsAsync(IReadOnlyList<ShipmentRequest> requests, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var errors = CheckBatch(requests.Select(r => r.LineId).ToList());
-        foreach (var request in requests)
-        {
-            var lineErrors = new List<FulfilmentError>();
-            ValidateCommon(request.Quantity, request.Source, request.RecordedBy, lineErrors);
-            if (request.ShippedOn > today)
+        return CheckThenRecordAsync(Verb.Ship, requests, (request, errors) =>
             {
-                lineErrors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is in the future."));
-            }
-            else if (request.ShippedOn < today.AddDays(-MaxShippedDaysAgo))
-            {
-                lineErrors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is more than a year ago; check the year."));
-            }
-            CheckText(request.Carrier, MaxCarrierLength, nameof(request.Carrier), "carrier", lineErrors);
-            CheckText(request.TrackingNumber, MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", lineErrors);
-            errors.AddRange(lineErrors.Select(e => e with { LineId = request.LineId }));
-        }
-        if (errors.Count > 0)
-        {
-            return FulfilmentBatchResult.InvalidBecause(errors);
-        }
-
-        return await RecordAsync(Verb.Ship, [.. requests.Select(request =>
-        {
-            var quantity = request.Quantity;
-            var by = request.RecordedBy.Trim();
-            return new LineWrite(request.LineId, request.ExpectedVersion, quantity, request.Source,
+                if (request.ShippedOn > today)
+                {
+                    errors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is in the future."));
+                }
+                else if (request.ShippedOn < today.AddDays(-MaxShippedDaysAgo))
+                {
+                    errors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is more than a year ago; check the year."));
+                }
+                CheckText(request.Carrier, MaxCarrierLength, nameof(request.Carrier), "carrier", errors);
+                CheckText(request.TrackingNumber, MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", errors);
+            },
+            (request, by) => new LineWrite(request,
                 s => s
-                    .SetProperty(l => l.QuantityShipped, l => l.QuantityShipped + quantity)
-                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
+                    .SetProperty(l => l.QuantityShipped, l => l.QuantityShipped + request.Quantity)
+                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == request.Quantity
                         ? LineStatus.Shipped
-                        : LineStatus.PartiallyShipped)
-                    .SetProperty(l => l.Version, l => l.Version + 1),
+                        : LineStatus.PartiallyShipped),
                 () => new LineShipment
                 {
                     OrderLineId = request.LineId,
-                    Quantity = quantity,
+                    Quantity = request.Quantity,
                     ShippedOn = request.ShippedOn,
                     Carrier = NullIfEmpty(request.Carrier),
                     TrackingNumber = NullIfEmpty(request.TrackingNumber),
@@ -88,51 +74,59 @@ public sealed class LineFulfilmentService(
                     RecordedBy = by,
                     RecordedAt = now,
                 },
-                new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: quantity,
-                    ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber)));
-        })], cancellationToken);
+                new LineEvent(request.LineId, IntegrationEventType.ShipmentRecorded, request.Source, by, now, Quantity: request.Quantity,
+                    ShippedOn: request.ShippedOn, Carrier: NullIfEmpty(request.Carrier), TrackingNumber: NullIfEmpty(request.TrackingNumber))),
+            cancellationToken);
     }
 
     /// <summary>Cancels open quantity of several lines in one transaction: every one or none.</summary>
-    public async Task<FulfilmentBatchResult> CancelOpenQuantitiesAsync(IReadOnlyList<CancellationRequest> requests, CancellationToken cancellationToken = default)
+    public Task<FulfilmentBatchResult> CancelOpenQuantitiesAsync(IReadOnlyList<CancellationRequest> requests, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
+        return CheckThenRecordAsync(Verb.Cancel, requests,
+            (request, errors) => CheckText(request.Reason, MaxReasonLength, nameof(request.Reason), "reason", errors),
+            (request, by) => new LineWrite(request,
+                s => s
+                    .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + request.Quantity)
+                    // Nothing left open: complete as Shipped when some units went out, otherwise Cancelled.
+                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == request.Quantity
+                        ? (l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
+                        : l.Status),
+                () => new LineCancellation
+                {
+                    OrderLineId = request.LineId,
+                    Quantity = request.Quantity,
+                    Reason = NullIfEmpty(request.Reason),
+                    Source = request.Source,
+                    RecordedBy = by,
+                    RecordedAt = now,
+                },
+                new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: request.Quantity, Reason: NullIfEmpty(request.Reason))),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Both writes' checks (the batch, then per line the rules they share and <paramref name="check"/>, every error
+    /// named with its line) and, only when all pass, the one transaction of <paramref name="write"/>'s lines.
+    /// </summary>
+    private async Task<FulfilmentBatchResult> CheckThenRecordAsync<TRequest>(
+        Verb verb, IReadOnlyList<TRequest> requests, Action<TRequest, List<FulfilmentError>> check,
+        Func<TRequest, string, LineWrite> write, CancellationToken cancellationToken)
+        where TRequest : ILineFulfilmentRequest
+    {
         var errors = CheckBatch(requests.Select(r => r.LineId).ToList());
         foreach (var request in requests)
         {
             var lineErrors = new List<FulfilmentError>();
             ValidateCommon(request.Quantity, request.Source, request.RecordedBy, lineErrors);
-            CheckText(request.Reason, MaxReasonLength, nameof(request.Reason), "reason", lineErrors);
+            check(request, lineErrors);
             errors.AddRange(lineErrors.Select(e => e with { LineId = request.LineId }));
         }
         if (errors.Count > 0)
         {
             return FulfilmentBatchResult.InvalidBecause(errors);
         }
-
-        return await RecordAsync(Verb.Cancel, [.. requests.Select(request =>
-        {
-            var quantity = request.Quantity;
-            var by = request.RecordedBy.Trim();
-            return new LineWrite(request.LineId, request.ExpectedVersion, quantity, request.Source,
-                s => s
-                    .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + quantity)
-                    // Nothing left open: complete as Shipped when some units went out, otherwise Cancelled.
-                    .SetProperty(l => l.Status, l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled == quantity
-                        ? (l.QuantityShipped > 0 ? LineStatus.Shipped : LineStatus.Cancelled)
-                        : l.Status)
-                    .SetProperty(l => l.Version, l => l.Version + 1),
-                () => new LineCancellation
-                {
-                    OrderLineId = request.LineId,
-                    Quantity = quantity,
-                    Reason = NullIfEmpty(request.Reason),
-                    Source = request.Source,
-                    RecordedBy = by,
-                    RecordedAt = now,
-                },
-                new LineEvent(request.LineId, IntegrationEventType.QuantityCancelled, request.Source, by, now, Quantity: quantity, Reason: NullIfEmpty(request.Reason)));
-        })], cancellationToken);
+        return await RecordAsync(verb, [.. requests.Select(request => write(request, request.RecordedBy.Trim()))], cancellationToken);
     }
 
     private enum Verb
@@ -141,15 +135,24 @@ public sealed class LineFulfilmentService(
         Cancel,
     }
 
-    /// <summary>One line's part of a call: its guard, its update, a fresh audit record for every attempt, its feed entry.</summary>
+    /// <summary>
+    /// One line's part of a call: its guard (from the request), its update (the version bump is added to every one), a
+    /// fresh audit record for every attempt, its feed entry.
+    /// </summary>
     private sealed record LineWrite(
-        int LineId,
-        long? ExpectedVersion,
-        int Quantity,
-        ChangeSource Source,
+        ILineFulfilmentRequest Request,
         Action<UpdateSettersBuilder<OrderLine>> Update,
         Func<LineFulfilmentRecord> NewRecord,
-        LineEvent Event);
+        LineEvent Event)
+    {
+        public int LineId => Request.LineId;
+
+        public long? ExpectedVersion => Request.ExpectedVersion;
+
+        public int Quantity => Request.Quantity;
+
+        public ChangeSource Source => Request.Source;
+    }
 
     // One transaction for every line of the call; all or nothing. A transient SQL Server fault runs it again whole on a
     // fresh context (Data/UnitsOfWork). A commit that landed although its answer was lost is recognised by the first
@@ -176,7 +179,11 @@ public sealed class LineFulfilmentService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var write in writes)
         {
-            var updated = await Target(db, write.LineId, write.ExpectedVersion, write.Quantity).ExecuteUpdateAsync(write.Update, cancellationToken);
+            var updated = await Target(db, write.LineId, write.ExpectedVersion, write.Quantity).ExecuteUpdateAsync(s =>
+                {
+                    write.Update(s);
+                    s.SetProperty(l => l.Version, l => l.Version + 1);
+                }, cancellationToken);
             if (updated != 1)
             {
                 // Leaving without a commit rolls back every line updated so far.

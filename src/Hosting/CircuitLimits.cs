@@ -132,10 +132,7 @@ public static class CircuitLimitsExtensions
 
     public static IHostApplicationBuilder AddCircuitLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CircuitLimitOptions>()
-            .BindConfiguration(CircuitLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<CircuitLimitOptions>(CircuitLimitOptions.SectionName);
         builder.Services.AddSingleton<CircuitGate>();
         // Paused circuits hold no connection, so the gate does not count them; the pauses are counted for the gauge.
         builder.Services.AddSingleton<CircuitPauses>();

@@ -1,3 +1,5 @@
+using BacklogPortal.Hosting;
+
 namespace BacklogPortal.Import;
 
 public static class ImportExtensions
@@ -5,10 +7,7 @@ public static class ImportExtensions
     /// <summary>The ETA import from CSV files (<c>/staff/import</c>).</summary>
     public static IHostApplicationBuilder AddImport(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ImportOptions>()
-            .BindConfiguration(ImportOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ImportOptions>(ImportOptions.SectionName);
         builder.Services.AddSingleton<EtaImport>();
         return builder;
     }

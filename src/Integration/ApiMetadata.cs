@@ -20,10 +20,14 @@ internal static class ApiMetadata
         .Produces<TResource>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
-    /// <summary>A command on something that must exist (a line, a SKU): the body in; the result with <paramref name="status"/>; 400 with field errors; 404.</summary>
+    /// <summary>
+    /// A command on something that must exist (a line, a SKU): the body in; the result with <paramref name="status"/>; 400
+    /// with field errors; 404; 409 when a concurrent change of the same lines won (every command's write path can say so).
+    /// </summary>
     public static RouteHandlerBuilder Command<TBody, TResult>(this RouteHandlerBuilder route, int status = StatusCodes.Status200OK) where TBody : notnull => route
         .Accepts<TBody>("application/json")
         .Produces<TResult>(status)
         .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
 }

@@ -93,6 +93,24 @@ public static class ApiProblems
 /// </summary>
 public static partial class ApiJson
 {
+    /// <summary>
+    /// A write in the order every one answers: a body that is not JSON (415 or 400), then every field error at once
+    /// (400); only then <paramref name="act"/> with the values <paramref name="check"/> returned.
+    /// </summary>
+    public static async Task<IResult> HandleAsync<TBody, TChecked>(
+        HttpContext context, Func<TBody, FieldErrors, TChecked> check, Func<TChecked, Task<IResult>> act)
+        where TBody : class
+    {
+        var (body, problem) = await ReadAsync<TBody>(context);
+        if (body is null)
+        {
+            return problem!;
+        }
+        var errors = new FieldErrors();
+        var values = check(body, errors);
+        return errors.Any ? errors.ToProblem() : await act(values);
+    }
+
     public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpContext context)
         where T : class
     {

@@ -28,14 +28,38 @@ public static class CustomerEndpoints
         return api;
     }
 
-    private static async Task<IResult> PutAsync(string customerNumber, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<CustomerBody>(http);
-        if (body is null)
+    private static Task<IResult> PutAsync(string customerNumber, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+        ApiJson.HandleAsync(http, (CustomerBody body, FieldErrors errors) => Check(customerNumber, body, errors), async values =>
         {
-            return problem!;
-        }
-        var errors = new FieldErrors();
+            // Run whole again on a transient SQL Server fault (Data/UnitsOfWork). The upsert is by customer number: a run
+            // after a commit whose answer was lost finds the customer as the first left it and writes the same values again.
+            var (saved, created) = await dbFactory.RunWithRetriesAsync(async () =>
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var existing = await db.Customers.SingleOrDefaultAsync(c => c.Number == values.Number, cancellationToken);
+                var isNew = existing is null;
+                var customer = existing ?? db.Customers.Add(new Customer { Number = values.Number, Name = values.Name }).Entity;
+                customer.Name = values.Name;
+                if (values.EmailGiven)
+                {
+                    customer.NotificationEmail = values.Email;
+                }
+                customer.Culture = values.Culture ?? customer.Culture;
+                customer.TimeZoneId = values.TimeZone ?? customer.TimeZoneId;
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+                return (customer, isNew);
+            }, cancellationToken: cancellationToken);
+
+            var resource = new CustomerResource(saved.Number, saved.Name, saved.NotificationEmail, saved.Culture, saved.TimeZoneId);
+            return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(saved.Number)}", resource) : TypedResults.Ok(resource);
+        });
+
+    /// <summary>The upsert's values, every field error added to <paramref name="errors"/>. An empty notificationEmail (given, but blank) clears it.</summary>
+    private static (string Number, string Name, bool EmailGiven, string? Email, string? Culture, string? TimeZone) Check(
+        string customerNumber, CustomerBody body, FieldErrors errors)
+    {
         var number = errors.Text("customerNumber", customerNumber, MaxNumberLength, required: true);
         var name = errors.Text("name", body.Name, MaxNameLength, required: true);
         var email = errors.Text("notificationEmail", body.NotificationEmail, MaxEmailLength);
@@ -53,34 +77,8 @@ public static class CustomerEndpoints
         {
             errors.Add("timeZone", "Unknown time zone: use an IANA id such as Europe/Berlin or America/New_York.");
         }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        // Run whole again on a transient SQL Server fault (Data/UnitsOfWork). The upsert is by customer number: a run
-        // after a commit whose answer was lost finds the customer as the first left it and writes the same values again.
-        var (saved, created) = await dbFactory.RunWithRetriesAsync(async () =>
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var existing = await db.Customers.SingleOrDefaultAsync(c => c.Number == number, cancellationToken);
-            var isNew = existing is null;
-            var customer = existing ?? db.Customers.Add(new Customer { Number = number!, Name = name! }).Entity;
-            customer.Name = name!;
-            if (body.NotificationEmail is not null)
-            {
-                customer.NotificationEmail = email;
-            }
-            customer.Culture = culture ?? customer.Culture;
-            customer.TimeZoneId = timeZone ?? customer.TimeZoneId;
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(CancellationToken.None);
-            return (customer, isNew);
-        }, cancellationToken: cancellationToken);
-
-        var resource = new CustomerResource(saved.Number, saved.Name, saved.NotificationEmail, saved.Culture, saved.TimeZoneId);
-        return created ? TypedResults.Created($"/api/v1/customers/{Uri.EscapeDataString(saved.Number)}", resource) : TypedResults.Ok(resource);
+        // Null only when a required field failed, and then the values are not used.
+        return (number!, name!, body.NotificationEmail is not null, email, culture, timeZone);
     }
 
     private static async Task<IResult> GetOpenLinesAsync(

@@ -13,10 +13,7 @@ public static class IntegrationExtensions
     /// <summary>The ERP integration: API keys, the <c>/api/v1</c> endpoints and their contract.</summary>
     public static IHostApplicationBuilder AddIntegration(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IntegrationOptions>()
-            .BindConfiguration(IntegrationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<IntegrationOptions>(IntegrationOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<ErpOrders>();
 

@@ -24,8 +24,7 @@ public static class OrderEndpoints
         line.MapPut("/eta", PutEtaAsync)
             .Documented("PutLineEta", "Change one line's ETA",
                 "eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
-            .Command<EtaBody, LineEtaResource>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Command<EtaBody, LineEtaResource>();
         line.MapPost("/shipments", PostShipmentAsync)
             .Documented("PostShipment", "Record a (partial) shipment of the line's open quantity")
             .Command<ShipmentBody, LineQuantitiesResource>(StatusCodes.Status201Created);
@@ -48,11 +47,7 @@ public static class OrderEndpoints
 
     private static Task<IResult> PutEtaAsync(
         string orderNumber, int lineNumber, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
-        OnLineAsync(http, dbFactory, orderNumber, lineNumber, (EtaBody body, FieldErrors errors) =>
-        {
-            ApiEta.Validate(body, errors);
-            return body;
-        },
+        OnLineAsync<EtaBody, EtaBody>(http, dbFactory, orderNumber, lineNumber, ApiEta.Validate,
         async (body, line) =>
         {
             // The version read here is the one the change must still find: a staff edit in between is a 409, never a lost update.
@@ -91,26 +86,14 @@ public static class OrderEndpoints
     /// A command on one line, in the order every such command answers: a body that is not JSON (400), field errors
     /// (400, all at once), no such line (404); only then <paramref name="act"/> with the checked values and the line.
     /// </summary>
-    private static async Task<IResult> OnLineAsync<TBody, TChecked>(
+    private static Task<IResult> OnLineAsync<TBody, TChecked>(
         HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, string orderNumber, int lineNumber,
         Func<TBody, FieldErrors, TChecked> check, Func<TChecked, LineKey, Task<IResult>> act, CancellationToken cancellationToken)
-        where TBody : class
-    {
-        var (body, problem) = await ApiJson.ReadAsync<TBody>(http);
-        if (body is null)
-        {
-            return problem!;
-        }
-        var errors = new FieldErrors();
-        var values = check(body, errors);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        return await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is { } line
-            ? await act(values, line)
-            : LineNotFound(orderNumber, lineNumber);
-    }
+        where TBody : class =>
+        ApiJson.HandleAsync(http, check, async values =>
+            await FindLineAsync(dbFactory, orderNumber, lineNumber, cancellationToken) is { } line
+                ? await act(values, line)
+                : LineNotFound(orderNumber, lineNumber));
 
     private static IResult ToResult(FulfilmentResult result, string orderNumber, int lineNumber, string collection)
     {

@@ -18,72 +18,53 @@ public static class ProductEndpoints
         products.MapPost("/{sku}/eta-changes", PostEtaChangeAsync)
             .Documented("ChangeSkuEta", "Change the ETA of every open line of a SKU",
                 "For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
-            .Command<EtaBody, EtaChangeSummary>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Command<EtaBody, EtaChangeSummary>();
         return api;
     }
 
-    private static async Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<ProductBody>(http);
-        if (body is null)
+    private static Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken) =>
+        ApiJson.HandleAsync(http, (ProductBody body, FieldErrors errors) => new ProductUpsert(
+            errors.Text("sku", sku, ProductCatalog.MaxSkuLength, required: true)!,
+            errors.Text("name", body.Name, ProductCatalog.MaxNameLength, required: true)!,
+            errors.Required("unitPrice", body.UnitPrice).GetValueOrDefault(),
+            body.ReleaseDate, ChangeSource.Api, http.ClientName()),
+        async upsert =>
         {
-            return problem!;
-        }
-        var errors = new FieldErrors();
-        var trimmedSku = errors.Text("sku", sku, ProductCatalog.MaxSkuLength, required: true);
-        var name = errors.Text("name", body.Name, ProductCatalog.MaxNameLength, required: true);
-        var price = errors.Required("unitPrice", body.UnitPrice);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        var result = await catalog.UpsertAsync(
-            new ProductUpsert(trimmedSku!, name!, price!.Value, body.ReleaseDate, ChangeSource.Api, http.ClientName()), cancellationToken);
-        var moved = result.Moved is { } m ? new ReleaseDateMoveResource(m.From, m.To, m.Lines, m.Customers) : null;
-        var resource = new ProductResource(trimmedSku!, name!, price.Value, body.ReleaseDate, moved);
-        return result.Outcome switch
-        {
-            ProductUpsertOutcome.Created => TypedResults.Created($"/api/v1/products/{Uri.EscapeDataString(trimmedSku!)}", resource),
-            ProductUpsertOutcome.Updated or ProductUpsertOutcome.Unchanged => TypedResults.Ok(resource),
-            ProductUpsertOutcome.Conflict => ApiProblems.Conflict(result.Message),
-            _ => ApiEta.Problem(result.Errors),
-        };
-    }
-
-    private static async Task<IResult> PostEtaChangeAsync(
-        string sku, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<EtaBody>(http);
-        if (body is null)
-        {
-            return problem!;
-        }
-        var errors = new FieldErrors();
-        ApiEta.Validate(body, errors);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            if (!await db.Products.AnyAsync(p => p.Sku == sku, cancellationToken))
+            var result = await catalog.UpsertAsync(upsert, cancellationToken);
+            var moved = result.Moved is { } m ? new ReleaseDateMoveResource(m.From, m.To, m.Lines, m.Customers) : null;
+            var resource = new ProductResource(upsert.Sku, upsert.Name, upsert.UnitPrice, upsert.ReleaseDate, moved);
+            return result.Outcome switch
             {
-                return ApiProblems.NotFound($"There is no product with SKU {sku}.");
+                ProductUpsertOutcome.Created => TypedResults.Created($"/api/v1/products/{Uri.EscapeDataString(upsert.Sku)}", resource),
+                ProductUpsertOutcome.Updated or ProductUpsertOutcome.Unchanged => TypedResults.Ok(resource),
+                ProductUpsertOutcome.Conflict => ApiProblems.Conflict(result.Message),
+                _ => ApiEta.Problem(result.Errors),
+            };
+        });
+
+    private static Task<IResult> PostEtaChangeAsync(
+        string sku, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+        ApiJson.HandleAsync<EtaBody, EtaBody>(http, ApiEta.Validate, async body =>
+        {
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                if (!await db.Products.AnyAsync(p => p.Sku == sku, cancellationToken))
+                {
+                    return ApiProblems.NotFound($"There is no product with SKU {sku}.");
+                }
             }
-        }
-        var result = await etaChanges.ChangeAsync(
-            new EtaChangeRequest(EtaChangeTarget.ForSku(sku), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()),
-            cancellationToken);
-        return ApiEta.ToResult(result, () => TypedResults.Ok(new EtaChangeSummary(result.LinesChanged, result.CustomersAffected)));
-    }
+            var result = await etaChanges.ChangeAsync(
+                new EtaChangeRequest(EtaChangeTarget.ForSku(sku), body.Eta, body.ReasonCode, body.ReasonText, ChangeSource.Api, http.ClientName()),
+                cancellationToken);
+            return ApiEta.ToResult(result, () => TypedResults.Ok(new EtaChangeSummary(result.LinesChanged, result.CustomersAffected)));
+        });
 }
 
 /// <summary>How the API speaks about ETA changes: the body rules and the write path's outcomes.</summary>
 internal static class ApiEta
 {
     /// <summary>What the write path itself cannot see: control characters, and codes that are not for ERP changes.</summary>
-    public static void Validate(EtaBody body, FieldErrors errors)
+    public static EtaBody Validate(EtaBody body, FieldErrors errors)
     {
         errors.Text("reasonText", body.ReasonText, EtaChangeRules.MaxReasonTextLength);
         if (body.ReasonCode is null)
@@ -94,6 +75,7 @@ internal static class ApiEta
         {
             errors.Add("reasonCode", "initialEstimate is recorded when an order line is created with an ETA; use another reason for a change.");
         }
+        return body;
     }
 
     public static IResult ToResult(EtaChangeResult result, Func<IResult> succeeded) => result.Outcome switch

@@ -50,7 +50,10 @@ public sealed class AnswerConfirmations(EmailQueue queue, IOptions<PortalOptions
               </div>
             </body></html>
             """;
-        await queue.AddAsync(db, new OutgoingEmail(NotificationKind.AnswerConfirmation, customer.Id, to, subject, html, text), answer.AnsweredAt, cancellationToken);
+        var confirmation = await queue.AddAsync(db, new OutgoingEmail(NotificationKind.AnswerConfirmation, customer.Id, to, subject, html, text), answer.AnsweredAt, cancellationToken);
+        // The answer row is tracked by the caller's context: this links it to its email in the same transaction.
+        answer.ConfirmationNotificationId = confirmation.Id;
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public void WakeDispatcher() => queue.WakeDispatcher();

@@ -72,10 +72,13 @@ public sealed class StaffLineHistory(
             cancellationToken));
         events.AddRange(await FulfilmentEventsAsync(db.LineCancellations, lineId, LineHistoryEventKind.Cancellation, c => ($"{c.Quantity} cancelled", c.Reason), cancellationToken));
 
-        var emails = await db.NotificationOutbox.AsNoTracking()
-            .Where(o => o.OrderLineId == lineId && o.NotificationId != null)
-            .Join(db.Notifications, o => o.NotificationId, n => (long?)n.Id, (o, n) => new { n.Id, n.Subject, n.ToAddress, n.Status, n.CreatedAt, n.SentAt })
-            .Distinct()
+        // The emails about the line: those its outbox entries went into (changes, reminders, shipments, cancellations),
+        // and the confirmations of its answers, which are linked from the answer's audit row.
+        var fromOutbox = db.NotificationOutbox.Where(o => o.OrderLineId == lineId && o.NotificationId != null).Select(o => o.NotificationId);
+        var confirmations = db.CustomerAnswers.Where(a => a.OrderLineId == lineId && a.ConfirmationNotificationId != null).Select(a => a.ConfirmationNotificationId);
+        var emails = await db.Notifications.AsNoTracking()
+            .Where(n => fromOutbox.Contains(n.Id) || confirmations.Contains(n.Id))
+            .Select(n => new { n.Id, n.Subject, n.ToAddress, n.Status, n.CreatedAt, n.SentAt })
             .ToListAsync(cancellationToken);
         events.AddRange(emails.Select(n => new LineHistoryEvent(
             n.SentAt ?? n.CreatedAt,

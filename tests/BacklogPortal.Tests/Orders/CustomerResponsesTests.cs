@@ -280,6 +280,14 @@ public sealed class CustomerResponsesTests : IAsyncLifetime
         var shown = history!.Events.Where(e => e.Kind == LineHistoryEventKind.CustomerAnswer).ToList();
         Assert.Equal(["Customer cancelled the open quantity", "Customer agreed to wait for the new date"], shown.Select(e => e.Title));
         Assert.All(shown, e => Assert.Contains("Answered the ETA", e.Detail));
+        // ... and both confirmation emails, each linked to its record on /staff/notifications.
+        var confirmationIds = answers.Select(a => a.ConfirmationNotificationId).ToList();
+        Assert.All(confirmationIds, id => Assert.NotNull(id));
+        var emails = history.Events.Where(e => e.Kind == LineHistoryEventKind.Email).ToList();
+        Assert.Equal(confirmationIds.OrderDescending(), emails.Select(e => e.NotificationId));
+        Assert.Collection(emails,
+            e => Assert.EndsWith($": Cancellation confirmed: order {history.Line.OrderNumber}", e.Title),
+            e => Assert.EndsWith($": Your answer is recorded: order {history.Line.OrderNumber}", e.Title));
     }
 
     private static Microsoft.AspNetCore.Authorization.IAuthorizationService StaffAuthorization() =>

@@ -211,6 +211,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Property<DateOnly?>("AnsweredEta")
                         .HasColumnType("date");
 
+                    b.Property<long?>("ConfirmationNotificationId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("CustomerId")
                         .HasColumnType("int");
 
@@ -224,6 +227,8 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationNotificationId");
 
                     b.HasIndex("CustomerId");
 
@@ -1017,6 +1022,11 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
             modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
                 {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("ConfirmationNotificationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")

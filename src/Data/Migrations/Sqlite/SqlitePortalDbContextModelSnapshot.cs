@@ -198,6 +198,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("AnsweredEta")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ConfirmationNotificationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CustomerId")
                         .HasColumnType("INTEGER");
 
@@ -211,6 +214,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationNotificationId");
 
                     b.HasIndex("CustomerId");
 
@@ -976,6 +981,11 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BacklogPortal.Domain.CustomerAnswer", b =>
                 {
+                    b.HasOne("BacklogPortal.Domain.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("ConfirmationNotificationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BacklogPortal.Domain.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
