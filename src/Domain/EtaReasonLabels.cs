@@ -2,7 +2,7 @@ namespace BacklogPortal.Domain;
 
 /// <summary>
 /// How reason codes read to people, in the same words on every page (staff pickers, the order's
-/// history) and in English emails; other languages translate these in their email texts.
+/// history) and in emails, where other languages translate them (Notifications/Templates/EmailTexts.de.resx).
 /// </summary>
 public static class EtaReasonLabels
 {
