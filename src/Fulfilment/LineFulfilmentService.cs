@@ -1,5 +1,6 @@
 using BacklogPortal.Data;
 using BacklogPortal.Notifications;
+using BacklogPortal.Telemetry;
 using Microsoft.EntityFrameworkCore.Query;
 
 namespace BacklogPortal.Fulfilment;
@@ -224,6 +225,8 @@ public sealed class LineFulfilmentService(
         LineShipment = record as LineShipment,
         LineCancellation = record as LineCancellation,
         CreatedAt = record.RecordedAt,
+        // As for an ETA change: the email's spans link back to the request that recorded this (decision 014).
+        TraceParent = EmailTraces.CurrentTraceParent(),
     };
 
     private async Task<(bool, FulfilmentBatchResult)> CommittedAsync(Verb verb, IReadOnlyList<LineWrite> writes, LineFulfilmentRecord first)

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using BacklogPortal.Domain;
+using BacklogPortal.Fulfilment;
 using BacklogPortal.Telemetry;
 using BacklogPortal.Tests.Infrastructure;
 using BacklogPortal.Tests.Notifications;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BacklogPortal.Tests.Telemetry;
 
@@ -116,6 +118,29 @@ public sealed class EmailTraceTests(NotificationAppFactory factory) : IClassFixt
         Assert.Equal("sent", sends[1].GetTagItem("portal.email.outcome"));
         Assert.Equal(ActivityStatusCode.Unset, sends[1].Status);
         Assert.Equal(2, sends[1].GetTagItem("portal.email.attempt"));
+    }
+
+    [Fact]
+    public async Task AShipmentsOutboxEntryCarriesTheContextOfTheRequestThatRecordedIt()
+    {
+        Listen();
+        var customer = await factory.CreateCustomerAsync(lines: 1);
+        var line = customer.Lines[0];
+        var fulfilment = factory.Services.GetRequiredService<LineFulfilmentService>();
+
+        string? recordedIn;
+        using (var request = TestSource.StartActivity("test shipment", ActivityKind.Server, parentContext: default))
+        {
+            Assert.NotNull(request);
+            recordedIn = request.Id;
+            var result = await fulfilment.RecordShipmentAsync(new ShipmentRequest(
+                line.Id, null, 1, factory.Today(), null, null, ChangeSource.Staff, "staff@example.com"));
+            Assert.Equal(FulfilmentOutcome.Recorded, result.Outcome);
+        }
+
+        var entry = Assert.Single(await factory.OutboxForAsync(customer.Id));
+        Assert.Equal(NotificationKind.ShipmentRecorded, entry.Kind);
+        Assert.Equal(recordedIn, entry.TraceParent);
     }
 
     private void Listen()
