@@ -22,8 +22,34 @@ public static class NotificationMessage
         MimeBody = StoredMimeBody.Render(htmlBody, textBody, calendarIcs),
     };
 
+    /// <summary>The message of an email whose finished MIME body was stored (<see cref="NotificationBody.MimeBody"/>).</summary>
+    public static MimeMessage Build(Notification notification, byte[] mimeBody, MailboxAddress from, PortalLinks links)
+    {
+        var message = Headers(notification, from, links);
+        // Rendered and 7-bit encoded once when the email was stored; MimeMessage adds MIME-Version.
+        message.Body = StoredMimeBody.Read(mimeBody);
+        return message;
+    }
+
     /// <param name="body">The notification's <see cref="NotificationBody"/>, read beside the narrow row.</param>
     public static MimeMessage Build(Notification notification, NotificationBody body, MailboxAddress from, PortalLinks links)
+    {
+        if (body.MimeBody is { } stored)
+        {
+            return Build(notification, stored, from, links);
+        }
+        var message = Headers(notification, from, links);
+        // A row stored before MimeBody existed: built from its parts, as every email was before.
+        message.Body = Parts(body.HtmlBody, body.TextBody, body.CalendarIcs).ToMessageBody();
+        // Declares the transfer encoding of every part (8bit where the text allows it), so the
+        // message is valid as a file in the pickup folder too; the SMTP client re-encodes to 7bit for
+        // a server without 8BITMIME.
+        message.Prepare(EncodingConstraint.EightBit, maxLineLength: 998);
+        return message;
+    }
+
+    /// <summary>The headers of every attempt: all from the record, so a resend is the same email.</summary>
+    private static MimeMessage Headers(Notification notification, MailboxAddress from, PortalLinks links)
     {
         var message = new MimeMessage();
         message.From.Add(from);
@@ -34,20 +60,6 @@ public static class NotificationMessage
         // RFC 3834: automatic mail; out-of-office responders should not answer it.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-BacklogPortal-Notification", notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        if (body.MimeBody is { } stored)
-        {
-            // Rendered and 7-bit encoded once when the email was stored; MimeMessage adds MIME-Version.
-            message.Body = StoredMimeBody.Read(stored);
-            return message;
-        }
-
-        // A row stored before MimeBody existed: built from its parts, as every email was before.
-        message.Body = Parts(body.HtmlBody, body.TextBody, body.CalendarIcs).ToMessageBody();
-        // Declares the transfer encoding of every part (8bit where the text allows it), so the
-        // message is valid as a file in the pickup folder too; the SMTP client re-encodes to 7bit for
-        // a server without 8BITMIME.
-        message.Prepare(EncodingConstraint.EightBit, maxLineLength: 998);
         return message;
     }
 
