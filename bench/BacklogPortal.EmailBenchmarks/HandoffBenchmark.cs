@@ -126,8 +126,8 @@ public static class HandoffBenchmark
                 SELECT {lastTemplate} + copy.i, t."CustomerId", t."Kind", 'reader' || copy.i || '@customers.bench', t."Subject",
                     0, 0, t."NextAttemptAt", t."CreatedAt"
                 FROM copy JOIN "Notifications" AS t ON t."Id" = {lastTemplate} - (copy.i % {Templates});
-                INSERT INTO "NotificationBodies" ("NotificationId", "HtmlBody", "TextBody", "CalendarIcs")
-                SELECT n."Id", b."HtmlBody", b."TextBody", b."CalendarIcs"
+                INSERT INTO "NotificationBodies" ("NotificationId", "HtmlBody", "TextBody", "CalendarIcs", "MimeBody")
+                SELECT n."Id", b."HtmlBody", b."TextBody", b."CalendarIcs", b."MimeBody"
                 FROM "Notifications" AS n
                 JOIN "NotificationBodies" AS b ON b."NotificationId" = {lastTemplate} - ((n."Id" - {lastTemplate}) % {Templates})
                 WHERE n."Id" > {lastTemplate};

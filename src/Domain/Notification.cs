@@ -78,6 +78,15 @@ public class NotificationBody
 
     /// <summary>The .ics attachment (RFC 5545) with the new dates, when any line has one; part of every attempt.</summary>
     public string? CalendarIcs { get; set; }
+
+    /// <summary>
+    /// The finished MIME body entity made of the three above (the multipart with its own <c>Content-Type</c>
+    /// header, every part 7-bit), rendered once when the email is stored: the dispatcher sends these bytes
+    /// behind the headers it writes per email, instead of building and encoding the parts again on every
+    /// attempt (decision 010). Null on rows written before it existed; those are built from the parts.
+    /// The parts stay for <c>/staff/notifications</c>, which shows the text and HTML.
+    /// </summary>
+    public byte[]? MimeBody { get; set; }
 }
 
 public enum NotificationStatus

@@ -47,7 +47,7 @@ public sealed class EmailQueue(
     public async Task<Notification> AddAsync(PortalDbContext db, OutgoingEmail email, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var notification = NewNotification(email.Kind, email.CustomerId, email.To, email.Subject,
-            new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody }, now);
+            NotificationMessage.NewBody(email.HtmlBody, email.TextBody), now);
         db.Notifications.Add(notification);
         await db.SaveChangesAsync(cancellationToken);
         notification.MessageId = links.MessageId(notification.Id);

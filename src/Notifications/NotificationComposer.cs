@@ -269,7 +269,7 @@ public sealed class NotificationComposer(
         };
         var email = await renderer.RenderAsync(content, links.Host);
         return EmailQueue.NewNotification(content.Kind, customer.Id, to, email.Subject,
-            new NotificationBody { HtmlBody = email.HtmlBody, TextBody = email.TextBody, CalendarIcs = email.CalendarIcs }, now);
+            NotificationMessage.NewBody(email.HtmlBody, email.TextBody, email.CalendarIcs), now);
     }
 
     /// <summary>The failed email that stands for a customer's changes when their email could not be built.</summary>

@@ -126,7 +126,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         var now = clock.GetUtcNow();
         var claim = new Claim(OwnerId, NextClaimExpiry(now));
         using var db = dbFactory.CreateDbContext();
-        WaitInsideSqlite(db);
+        // Open for the claim and the read after it: one open (and one busy-timeout pragma, Data/SqliteBusyTimeout), not one per statement.
+        db.Database.OpenConnection();
         int count;
         lock (databaseWrites)
         {
@@ -244,85 +245,91 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             var next = Next();
             while (next is var (notification, message))
             {
-                next = null;
-                // Waits while a full group of accepted emails is not yet recorded (see OutcomeRecorder), before
-                // the checks below, so that they hold for the send that follows.
-                var slot = recorder.WaitForSendSlotAsync();
-                if (!slot.IsCompleted)
+                // MIME entities have finalizers: a message not disposed survives a collection and is finalized on
+                // the finalizer thread; disposed here, the garbage collector frees it at once.
+                using (message)
                 {
-                    Interlocked.Increment(ref sendersWaitingForRecords);
+                    next = null;
+                    // Waits while a full group of accepted emails is not yet recorded (see OutcomeRecorder), before
+                    // the checks below, so that they hold for the send that follows.
+                    var slot = recorder.WaitForSendSlotAsync();
+                    if (!slot.IsCompleted)
+                    {
+                        Interlocked.Increment(ref sendersWaitingForRecords);
+                        try
+                        {
+                            await slot;
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref sendersWaitingForRecords);
+                        }
+                    }
+                    if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
+                    {
+                        recorder.ReturnSendSlot();
+                        recorder.Add(new Released(notification.Id, unavailableError));
+                        break;
+                    }
+                    if (clock.GetUtcNow() > claim.Until - leaseMargin)
+                    {
+                        recorder.ReturnSendSlot();
+                        recorder.Add(new Released(notification.Id, null));
+                        next = Next();
+                        continue;
+                    }
+                    var span = EmailTraces.StartSend(notification);
                     try
                     {
-                        await slot;
+                        // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
+                        // SMTP timeout bounds the wait instead.
+                        var handedOver = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var sending = connection.SendAsync(message, CancellationToken.None);
+                        if (!sending.IsCompleted)
+                        {
+                            next = Next();
+                        }
+                        await sending;
+                        recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
+                        Interlocked.Increment(ref sent);
+                        PortalMetrics.EmailSent(System.Diagnostics.Stopwatch.GetElapsedTime(handedOver));
+                        EmailTraces.EndSend(span, "sent");
                     }
-                    finally
+                    catch (MailServerUnavailableException exception)
                     {
-                        Interlocked.Decrement(ref sendersWaitingForRecords);
+                        // The server is away, not this email: give the whole round back and let the loop back off.
+                        unavailableError = DeliveryFailures.Describe(exception);
+                        Interlocked.Exchange(ref serverUnavailable, 1);
+                        recorder.AddAfterSend(new Released(notification.Id, unavailableError));
+                        EmailTraces.EndSend(span, "released", unavailableError);
+                        logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
                     }
-                }
-                if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
-                {
-                    recorder.ReturnSendSlot();
-                    recorder.Add(new Released(notification.Id, unavailableError));
-                    break;
-                }
-                if (clock.GetUtcNow() > claim.Until - leaseMargin)
-                {
-                    recorder.ReturnSendSlot();
-                    recorder.Add(new Released(notification.Id, null));
-                    next = Next();
-                    continue;
-                }
-                var span = EmailTraces.StartSend(notification);
-                try
-                {
-                    // Not cancelled by shutdown: an email abandoned halfway might have arrived; the
-                    // SMTP timeout bounds the wait instead.
-                    var handedOver = System.Diagnostics.Stopwatch.GetTimestamp();
-                    var sending = connection.SendAsync(message, CancellationToken.None);
-                    if (!sending.IsCompleted)
+                    catch (Exception exception)
+                    {
+                        var permanent = DeliveryFailures.IsPermanent(exception);
+                        var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
+                        recorder.AddAfterSend(outcome);
+                        EmailTraces.EndSend(span, outcome.Final ? "failed" : "retry", outcome.Error);
+                        if (outcome.Final)
+                        {
+                            PortalMetrics.EmailFailed();
+                        }
+                        else
+                        {
+                            PortalMetrics.EmailRetried();
+                        }
+                        logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
+                            notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
+                    }
+                    if (next is null && !stoppingToken.IsCancellationRequested && Volatile.Read(ref serverUnavailable) == 0)
                     {
                         next = Next();
                     }
-                    await sending;
-                    recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
-                    Interlocked.Increment(ref sent);
-                    PortalMetrics.EmailSent(System.Diagnostics.Stopwatch.GetElapsedTime(handedOver));
-                    EmailTraces.EndSend(span, "sent");
-                }
-                catch (MailServerUnavailableException exception)
-                {
-                    // The server is away, not this email: give the whole round back and let the loop back off.
-                    unavailableError = DeliveryFailures.Describe(exception);
-                    Interlocked.Exchange(ref serverUnavailable, 1);
-                    recorder.AddAfterSend(new Released(notification.Id, unavailableError));
-                    EmailTraces.EndSend(span, "released", unavailableError);
-                    logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
-                }
-                catch (Exception exception)
-                {
-                    var permanent = DeliveryFailures.IsPermanent(exception);
-                    var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
-                    recorder.AddAfterSend(outcome);
-                    EmailTraces.EndSend(span, outcome.Final ? "failed" : "retry", outcome.Error);
-                    if (outcome.Final)
-                    {
-                        PortalMetrics.EmailFailed();
-                    }
-                    else
-                    {
-                        PortalMetrics.EmailRetried();
-                    }
-                    logger.LogWarning(exception, "Notification {Id} to {To} failed (attempt {Attempt}, {Outcome})",
-                        notification.Id, notification.ToAddress, outcome.Attempts, outcome.Final ? "final" : $"retry at {outcome.NextAttemptAt:O}");
-                }
-                if (next is null && !stoppingToken.IsCancellationRequested && Volatile.Read(ref serverUnavailable) == 0)
-                {
-                    next = Next();
                 }
             }
             if (next is { } unsent)
             {
+                unsent.Message.Dispose();
                 recorder.Add(new Released(unsent.Notification.Id, unavailableError));
             }
         }
@@ -364,26 +371,6 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             lastClaimUntil = until;
         }
         return until;
-    }
-
-    /// <summary>
-    /// How long SQLite's busy handler waits for another writer before the statement fails (and
-    /// Microsoft.Data.Sqlite's own retries take over, up to the connection's command timeout). A
-    /// composer transaction holds the lock for milliseconds to a few hundred.
-    /// </summary>
-    private const string SqliteBusyTimeoutMilliseconds = "5000";
-
-    /// <summary>
-    /// When another writer (the composer) holds SQLite's write lock, Microsoft.Data.Sqlite retries
-    /// after 150 ms sleeps; SQLite's own busy handler waits in steps of a few ms, so a claim or a
-    /// record goes on almost as soon as the lock is free.
-    /// </summary>
-    internal static void WaitInsideSqlite(PortalDbContext db)
-    {
-        if (db.Database.IsSqlite())
-        {
-            db.Database.ExecuteSqlRaw("PRAGMA busy_timeout = " + SqliteBusyTimeoutMilliseconds + ";");
-        }
     }
 
     // SQLite keeps instants to a tenth of a millisecond (binary ticks / 1000); a claim is re-read by

@@ -81,6 +81,18 @@ internal sealed class OutcomeRecorder
 
     private void WriteLoop()
     {
+        try
+        {
+            WriteGroups();
+        }
+        finally
+        {
+            CloseRoundContext();
+        }
+    }
+
+    private void WriteGroups()
+    {
         var batch = new List<Outcome>(MaxGroup);
         var open = true;
         while (open && outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -139,7 +151,8 @@ internal sealed class OutcomeRecorder
             {
                 lock (databaseWrites)
                 {
-                    // A transient SQL Server fault writes the batch again in a new transaction (Data/UnitsOfWork).
+                    // A transient SQL Server fault writes the batch again in a new transaction (Data/UnitsOfWork),
+                    // on a new context: Write drops the round's context when a write fails.
                     dbFactory.RunWithRetries(() => Write(batch));
                 }
                 return;
@@ -164,10 +177,40 @@ internal sealed class OutcomeRecorder
         }
     }
 
+    /// <summary>
+    /// One context for the round's groups, its connection kept open: a context and a pooled connection (with its
+    /// busy-timeout pragma, Data/SqliteBusyTimeout) per group of 16 were a tenth of the dispatcher's CPU. Each group
+    /// still commits in a transaction of its own, so a crash loses at most the group being written.
+    /// </summary>
+    private PortalDbContext? roundContext;
+
     private void Write(List<Outcome> batch)
     {
-        using var db = dbFactory.CreateDbContext();
-        NotificationDispatcher.WaitInsideSqlite(db);
+        if (roundContext is null)
+        {
+            roundContext = dbFactory.CreateDbContext();
+            roundContext.Database.OpenConnection();
+        }
+        try
+        {
+            Write(roundContext, batch);
+        }
+        catch
+        {
+            // The connection or the context may be broken: the next attempt starts on a fresh one.
+            CloseRoundContext();
+            throw;
+        }
+    }
+
+    private void CloseRoundContext()
+    {
+        roundContext?.Dispose();
+        roundContext = null;
+    }
+
+    private void Write(PortalDbContext db, List<Outcome> batch)
+    {
         using var transaction = db.Database.BeginTransaction();
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.

@@ -22,6 +22,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Task running;
     private readonly ConcurrentQueue<MimeMessage> received = new();
+    private readonly ConcurrentQueue<(MimeMessage Message, byte[] Raw)> receivedRaw = new();
     private readonly ConcurrentQueue<SmtpAttempt> attempts = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SmtpFault>> scripts = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim arrived = new(0);
@@ -66,6 +67,10 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The accepted messages sent to <paramref name="recipient"/>.</summary>
     public IReadOnlyList<MimeMessage> MessagesTo(string recipient) =>
         [.. received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase)))];
+
+    /// <summary>The accepted messages sent to <paramref name="recipient"/>, as the bytes that arrived after DATA.</summary>
+    public IReadOnlyList<byte[]> RawMessagesTo(string recipient) =>
+        [.. receivedRaw.Where(m => m.Message.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase))).Select(m => m.Raw)];
 
     /// <summary>Waits until a message matching <paramref name="predicate"/> has arrived.</summary>
     public async Task<MimeMessage> WaitForMessageAsync(Func<MimeMessage, bool> predicate, TimeSpan? timeout = null)
@@ -174,7 +179,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
             ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            await using var stream = new MemoryStream(buffer.ToArray());
+            var raw = buffer.ToArray();
+            await using var stream = new MemoryStream(raw);
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
             var to = message.To.Mailboxes.Select(m => m.Address).ToList();
             if (server.NextScriptedFault(to) is { } scripted)
@@ -195,6 +201,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 return fault;
             }
             server.attempts.Enqueue(new SmtpAttempt(message.MessageId, to, "accepted"));
+            server.receivedRaw.Enqueue((message, raw));
             server.received.Enqueue(message);
             server.arrived.Release();
             return SmtpResponse.Ok;

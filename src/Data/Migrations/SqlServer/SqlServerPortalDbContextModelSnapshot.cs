@@ -578,6 +578,9 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<byte[]>("MimeBody")
+                        .HasColumnType("varbinary(max)");
+
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");

@@ -555,6 +555,9 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("MimeBody")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("TEXT");

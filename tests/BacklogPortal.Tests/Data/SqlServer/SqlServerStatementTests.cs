@@ -287,6 +287,8 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         new("dispatcher: claim, send, record; next due", typeof(NotificationDispatcher), async (services, server) =>
         {
             AnswerLikeAWaitingCustomer(server);
+            // The body as the composer stores it (an empty byte array, the fake's default, is no MIME entity).
+            server.Values["MimeBody"] = BacklogPortal.Notifications.NotificationMessage.NewBody("<p>Neuer Termin</p>", "Neuer Termin").MimeBody;
             var dispatcher = services.GetRequiredService<NotificationDispatcher>();
             Assert.Equal(1, (await dispatcher.DispatchDueAsync()).Sent);
             await dispatcher.NextDueAtAsync();

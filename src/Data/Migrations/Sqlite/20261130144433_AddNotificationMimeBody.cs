@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BacklogPortal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AddNotificationMimeBody : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<byte[]>(
+                name: "MimeBody",
+                table: "NotificationBodies",
+                type: "BLOB",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "MimeBody",
+                table: "NotificationBodies");
+        }
+    }
+}
