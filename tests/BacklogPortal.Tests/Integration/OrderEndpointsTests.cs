@@ -34,6 +34,38 @@ public sealed class OrderEndpointsTests(ApiAppFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task NewLinesAreStoredExactlyAsEfStoresThemSoEfQueriesFindThemByEveryValue()
+    {
+        // The upsert writes new lines as SQL literals, not through EF: each value must compare equal in EF's own queries.
+        var customer = ErpApi.Unique("C");
+        var sku = ErpApi.Unique("SKU");
+        var number = ErpApi.Unique("SO");
+        ErpApi.Ok(await api.PutAsync($"/api/v1/customers/{customer}", new { name = "Literal Ltd" }));
+        ErpApi.Ok(await api.PutAsync($"/api/v1/products/{sku}", new { name = "Thing", unitPrice = 3m }));
+        var promised = ErpApi.Today.AddDays(12);
+        var created = await api.PutAsync($"/api/v1/orders/{number}", new
+        {
+            customerNumber = customer,
+            orderDate = ErpApi.Today,
+            lines = new object[]
+            {
+                new { lineNumber = 7, sku, kind = "preOrder", quantity = 3, unitPrice = 12.34m, promisedDate = promised, eta = promised.AddDays(2) },
+                new { lineNumber = 8, sku, kind = "backorder", quantity = 1, promisedDate = (DateOnly?)null, eta = (DateOnly?)null },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await using var db = await api.DbAsync();
+        var preOrder = await db.OrderLines.SingleAsync(l => l.Order!.OrderNumber == number && l.LineNumber == 7
+            && l.Kind == BacklogKind.PreOrder && l.Status == LineStatus.Open && l.UnitPrice == 12.34m && l.QuantityOrdered == 3
+            && l.PromisedDate == promised && l.Eta == promised.AddDays(2) && !l.ConsentRequired && l.CustomerResponse == CustomerResponse.None);
+        var unknown = await db.OrderLines.SingleAsync(l => l.Order!.OrderNumber == number && l.LineNumber == 8
+            && l.Kind == BacklogKind.Backorder && l.UnitPrice == 3m && l.PromisedDate == null && l.Eta == null);
+        Assert.Equal((0, 0, 0L), (preOrder.QuantityShipped, preOrder.EtaChangeCount, preOrder.Version));
+        Assert.Equal(unknown.CustomerId, preOrder.CustomerId);
+    }
+
+    [Fact]
     public async Task RepeatedOrderChangesTheEtaThroughTheWritePathAndLeavesAbsentLinesAlone()
     {
         var customer = ErpApi.Unique("C");
