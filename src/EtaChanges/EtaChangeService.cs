@@ -436,11 +436,9 @@ public sealed class EtaChangeService(
         switch (target)
         {
             case EtaChangeTarget.SelectedLines { Lines: var lines }:
-                return LinesWithIds([.. lines.Select(l => l.LineId)], (sql, id) => sql.Value<OrderLine>(nameof(OrderLine.Id), id), lines);
+                return LinesWithIds([.. lines.Select(l => l.LineId)], lines);
             case EtaChangeTarget.LinesById { LineIds: var lineIds }:
-                // Ids the caller resolved from the database itself: spliced as numbers, so a large
-                // batch is not limited by the number of parameters a statement may have.
-                return LinesWithIds([.. lineIds], (_, id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+                return LinesWithIds([.. lineIds], null);
             case EtaChangeTarget.OpenLinesOfOrder { OrderNumber: var number }:
                 var orderNumber = number.Trim();
                 return LinesWithKey(nameof(OrderLine.OrderId),
@@ -459,19 +457,24 @@ public sealed class EtaChangeService(
         }
     }
 
-    /// <summary>The lines with these ids; <paramref name="sqlValue"/> writes one id into the SQL (a parameter or a literal).</summary>
+    /// <summary>The lines with these ids.</summary>
     /// <remarks>
-    /// More than one id goes to EF's statements as one list parameter (JSON: <c>json_each</c> on SQLite,
-    /// <c>OPENJSON</c> on SQL Server) rather than EF's default of one parameter per id: an import item of a thousand
-    /// lines would otherwise bind a thousand named parameters in each of its two statements, which SQLite looks up
-    /// by name one after another (docs/PERFORMANCE.md, "CSV import").
+    /// One id is a parameter everywhere (one statement shape for every single-line change, which SQL Server's plan
+    /// cache reuses). More ids go to EF's statements as one list parameter (JSON: <c>json_each</c> on SQLite,
+    /// <c>OPENJSON</c> on SQL Server) and into the raw audit insert as numbers (an <c>int</c> prints only digits),
+    /// rather than one parameter per id: Microsoft.Data.Sqlite binds each named parameter by looking its name up
+    /// among the statement's parameters one after another, which made a thousand-id statement bind slowly, and
+    /// SQL Server allows only about 2,100 parameters (docs/PERFORMANCE.md, "CSV import").
     /// </remarks>
-    private static ResolvedTarget LinesWithIds(
-        int[] ids, Func<SqlBuilder, int, string> sqlValue, IReadOnlyList<LineVersion>? expected)
+    private static ResolvedTarget LinesWithIds(int[] ids, IReadOnlyList<LineVersion>? expected)
     {
-        var single = ids.Length == 1 ? ids[0] : 0;
-        Expression<Func<OrderLine, bool>> match = ids.Length == 1 ? l => l.Id == single : l => EF.Parameter(ids).Contains(l.Id);
-        return new(match, sql => $"""l."Id" IN ({string.Join(", ", ids.Select(id => sqlValue(sql, id)))})""", expected);
+        if (ids.Length == 1)
+        {
+            var id = ids[0];
+            return new(l => l.Id == id, sql => $"""l."Id" = {sql.Value<OrderLine>(nameof(OrderLine.Id), id)}""", expected);
+        }
+        var list = string.Join(", ", ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new(l => EF.Parameter(ids).Contains(l.Id), _ => $"""l."Id" IN ({list})""", expected);
     }
 
     /// <summary>The lines whose foreign key <paramref name="column"/> is <paramref name="id"/>; none when the key was not found.</summary>
