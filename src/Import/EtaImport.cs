@@ -37,13 +37,21 @@ public sealed class EtaImport(
         var skuRows = file.Rows.Where(r => !r.NamesLine).ToList();
 
         var orderNumbers = lineRows.Select(r => r.OrderNumber!).Distinct().ToArray();
-        var knownOrders = orderNumbers.Length == 0 ? [] : await db.Orders.AsNoTracking()
-            .Where(o => EF.Parameter(orderNumbers).Contains(o.OrderNumber)).Select(o => o.OrderNumber)
-            .ToHashSetAsync(StringComparer.Ordinal, cancellationToken);
-        var lines = orderNumbers.Length == 0 ? [] : await db.OrderLines.AsNoTracking()
-            .Where(l => EF.Parameter(orderNumbers).Contains(l.Order!.OrderNumber))
-            .Select(l => new ImportedLine(l.Order!.OrderNumber, l.LineNumber, l.Id, l.ProductId, l.CustomerId, l.Status, l.Eta))
-            .ToDictionaryAsync(l => (l.OrderNumber, l.LineNumber), cancellationToken);
+        var orderIds = orderNumbers.Length == 0 ? [] : await db.Orders.AsNoTracking()
+            .Where(o => EF.Parameter(orderNumbers).Contains(o.OrderNumber)).Select(o => new { o.OrderNumber, o.Id })
+            .ToDictionaryAsync(o => o.OrderNumber, o => o.Id, StringComparer.Ordinal, cancellationToken);
+        // Only the named lines: the order's index finds the orders' lines, and the (order, line) key, read from that
+        // same index, keeps the named ones before any line row is read (a 100,000-row file names 100,000 of the
+        // 500,000 lines of its orders on the benchmark's database).
+        var foundOrderIds = orderIds.Values.ToArray();
+        var lineKeys = lineRows
+            .Select(r => orderIds.TryGetValue(r.OrderNumber!, out var id) ? LineKey(id, r.LineNumber!.Value) : (long?)null)
+            .OfType<long>().Distinct().ToArray();
+        var lines = foundOrderIds.Length == 0 ? [] : await db.OrderLines.AsNoTracking()
+            .Where(l => EF.Parameter(foundOrderIds).Contains(l.OrderId)
+                && EF.Parameter(lineKeys).Contains(l.OrderId * LineKeyFactor + l.LineNumber))
+            .Select(l => new ImportedLine(l.OrderId, l.LineNumber, l.Id, l.ProductId, l.CustomerId, l.Status, l.Eta))
+            .ToDictionaryAsync(l => (l.OrderId, l.LineNumber), cancellationToken);
 
         var skus = skuRows.Select(r => r.Sku!).Distinct().ToArray();
         var products = skus.Length == 0 ? [] : await db.Products.AsNoTracking()
@@ -81,11 +89,11 @@ public sealed class EtaImport(
                 continue;
             }
             firstRowOfLine[key] = row.Row;
-            if (!knownOrders.Contains(row.OrderNumber!))
+            if (!orderIds.TryGetValue(row.OrderNumber!, out var orderId))
             {
                 problems.Add(row.Row, EtaImportFile.OrderNumber, EtaImportFile.Shown(row.OrderNumber!), $"There is no order {EtaImportFile.Shown(row.OrderNumber!)}.");
             }
-            else if (!lines.TryGetValue(key, out var line))
+            else if (!lines.TryGetValue((orderId, key.Item2), out var line))
             {
                 problems.Add(row.Row, EtaImportFile.LineNumber, row.LineNumber.Value.ToString(), $"Order {row.OrderNumber} has no line {row.LineNumber}.");
             }
@@ -178,6 +186,11 @@ public sealed class EtaImport(
         return items;
     }
 
+    // One number per (order id, line number) for a single-parameter lookup; line numbers are ints, so the factor keeps keys apart.
+    private const long LineKeyFactor = 1L << 32;
+
+    private static long LineKey(int orderId, int lineNumber) => orderId * LineKeyFactor + lineNumber;
+
     private static string CleanFileName(string fileName)
     {
         var name = new string(Path.GetFileName(fileName.Replace('\\', '/')).Where(c => !char.IsControl(c)).ToArray()).Trim();
@@ -188,7 +201,7 @@ public sealed class EtaImport(
         return name.Length > 120 ? name[..120] : name;
     }
 
-    private sealed record ImportedLine(string OrderNumber, int LineNumber, int Id, int ProductId, int CustomerId, LineStatus Status, DateOnly? Eta);
+    private sealed record ImportedLine(int OrderId, int LineNumber, int Id, int ProductId, int CustomerId, LineStatus Status, DateOnly? Eta);
 
     private sealed class PreviewCounter
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using BacklogPortal.Data;
 using BacklogPortal.Domain;
 using BacklogPortal.EtaChanges;
 using BacklogPortal.Import;
@@ -209,6 +210,35 @@ public sealed class EtaImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnImportMovesEachChangedLinesVersionOnByOneSoAnEditorWhoSawItBeforeGetsAConflict()
+    {
+        // SO-T9000/1 gets a new date; SO-T9000/2 is named at the date it already has and stays as it is.
+        var bytes = Encoding.UTF8.GetBytes(Header + "\nSO-T9000,1,,2026-12-20,supplierDelay,\nSO-T9000,2,,2026-12-01,transport,\n");
+        Dictionary<int, long> before;
+        await using (var db = database.CreateDbContext())
+        {
+            before = await VersionsAsync(db);
+        }
+
+        var outcome = await Import().ApplyAsync(bytes, "erp.csv", "staff@example.com");
+
+        Assert.Equal((EtaChangeOutcome.Changed, 1), (outcome.Result!.Outcome, outcome.Result.LinesChanged));
+        int changedLineId;
+        await using (var db = database.CreateDbContext())
+        {
+            var after = await VersionsAsync(db);
+            Assert.Equal(before.ToDictionary(v => v.Key, v => v.Key == 1 ? v.Value + 1 : v.Value), after);
+            changedLineId = await db.OrderLines.Where(l => l.Order!.OrderNumber == "SO-T9000" && l.LineNumber == 1).Select(l => l.Id).SingleAsync();
+        }
+
+        // A staff member whose grid still shows the line as it was before the import.
+        var stale = await new EtaChangeService(database, clock, new OutboxSignal(), NullLogger<EtaChangeService>.Instance).ChangeAsync(new EtaChangeRequest(
+            EtaChangeTarget.ForLine(changedLineId, before[1]), new DateOnly(2027, 1, 15), EtaReasonCode.SupplierDelay, null, ChangeSource.Staff, "staff@example.com"));
+
+        Assert.Equal(EtaChangeOutcome.Conflict, stale.Outcome);
+    }
+
+    [Fact]
     public async Task Windows1252FileWithSemicolonsIsReadAndSaysSo()
     {
         var text = "order_number;line_number;sku;new_eta;reason_code;reason_text\r\nSO-T9001;1;;2026-12-24;other;Verzögerung beim Lieferanten\r\n";
@@ -254,6 +284,11 @@ public sealed class EtaImportTests : IAsyncLifetime
         new EtaChangeService(database, clock, new OutboxSignal(), NullLogger<EtaChangeService>.Instance),
         Options.Create(options ?? new ImportOptions()),
         clock);
+
+    // Line number → version; SO-T9001's lines as 101, 102.
+    private static Task<Dictionary<int, long>> VersionsAsync(PortalDbContext db) => db.OrderLines
+        .Select(l => new { Key = l.LineNumber + (l.Order!.OrderNumber == "SO-T9000" ? 0 : 100), l.Version })
+        .ToDictionaryAsync(l => l.Key, l => l.Version);
 
     private async Task<string> SnapshotAsync()
     {
