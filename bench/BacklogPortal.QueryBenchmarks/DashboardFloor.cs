@@ -4,14 +4,56 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BacklogPortal.QueryBenchmarks;
 
 /// <summary>
-/// The dashboard's figures as hand-written SQL on bare connections (the floor): the same sets, the same
-/// groupings, the same number of queries side by side, without EF Core.
+/// The dashboard's figures as hand-written SQL on bare connections, side by side as the portal runs them:
+/// <see cref="RunAsync"/> reads the same running totals as the portal (the floor), <see cref="RecomputeAsync"/>
+/// computes the figures again from every line and change (the check that the totals are true).
 /// </summary>
 internal sealed class DashboardFloor(string connectionString, DateOnly today)
 {
-    public sealed record Check(int OpenLines, int Overdue, int Awaiting, int TopUnits, int Customers);
+    public sealed record Check(int OpenLines, int Units, int Overdue, int Awaiting, int LateLines, int WorstDays, int TopUnits, int Customers, int TrendLines);
 
-    public async Task<Check> RunAsync()
+    public async Task<int> RunAsync()
+    {
+        string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd");
+        var recent = Encode(today.AddDays(-6));
+        var queries = new[]
+        {
+            "SELECT Kind, SUM(Lines), SUM(Units), SUM(ValueCents), SUM(AwaitingDecision) FROM BacklogProductFigures GROUP BY Kind",
+            $"""
+            SELECT Kind, SUM(CASE WHEN Eta < '{Day(0)}' THEN Lines ELSE 0 END), SUM(CASE WHEN LateDays > 0 THEN Lines ELSE 0 END),
+                   SUM(LateDays * Lines), MAX(CASE WHEN LateDays > 0 THEN LateDays END)
+            FROM BacklogEtaFigures WHERE Lines > 0 GROUP BY Kind
+            """,
+            """
+            SELECT (SELECT COUNT(DISTINCT CustomerId) FROM BacklogCustomerFigures WHERE Lines > 0), Kind, COUNT(*)
+            FROM BacklogCustomerFigures WHERE Lines > 0 GROUP BY Kind
+            """,
+            $"""
+            SELECT CASE WHEN OrderDate >= '{Day(-7)}' THEN 0 WHEN OrderDate >= '{Day(-30)}' THEN 1 WHEN OrderDate >= '{Day(-60)}' THEN 2 ELSE 3 END AS Bucket,
+                   SUM(Lines), SUM(Units)
+            FROM BacklogOrderDateFigures GROUP BY Bucket
+            """,
+            """
+            SELECT p.Sku, p.Name, t.Lines, t.Units FROM (
+                SELECT ProductId, SUM(Lines) AS Lines, SUM(Units) AS Units FROM BacklogProductFigures
+                GROUP BY ProductId HAVING SUM(Lines) > 0 ORDER BY Units DESC, ProductId LIMIT 10) t
+            JOIN Products p ON p.Id = t.ProductId ORDER BY t.Units DESC, t.ProductId
+            """,
+            $"""
+            SELECT CustomerResponse, COUNT(*), 0 FROM OrderLines WHERE CustomerRespondedAt >= {recent} AND CustomerResponse <> 0 GROUP BY CustomerResponse
+            UNION ALL
+            SELECT 10 + Source, COUNT(*), COUNT(DISTINCT OrderLineId) FROM EtaChanges WHERE ChangedAt >= {recent} GROUP BY Source
+            """,
+            $"SELECT * FROM EtaChangeDayFigures WHERE Day >= '{Day(-83)}'",
+        };
+        var results = await Task.WhenAll(queries.Select(Scalars));
+        return results.Sum(rows => rows.Count);
+    }
+
+    private static long Encode(DateOnly day) =>
+        (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))!;
+
+    public async Task<Check> RecomputeAsync()
     {
         var binary = new DateTimeOffsetToBinaryConverter();
         long Encode(DateOnly day) => (long)binary.ConvertToProvider(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))!;
@@ -59,10 +101,14 @@ internal sealed class DashboardFloor(string connectionString, DateOnly today)
         var kinds = await byKind;
         return new Check(
             kinds.Sum(k => Convert.ToInt32(k[1])),
+            kinds.Sum(k => Convert.ToInt32(k[2])),
             kinds.Sum(k => Convert.ToInt32(k[4])),
             kinds.Sum(k => Convert.ToInt32(k[5])),
+            kinds.Sum(k => Convert.ToInt32(k[6])),
+            kinds.Max(k => k[8] is DBNull ? 0 : Convert.ToInt32(k[8])),
             Convert.ToInt32((await topSkus)[0][3]),
-            Convert.ToInt32((await customers)[0][0]));
+            Convert.ToInt32((await customers)[0][0]),
+            (await trend).Sum(w => Convert.ToInt32(w[1])));
     }
 
     private Task<List<object[]>> Scalars(string sql) => Task.Run(async () =>

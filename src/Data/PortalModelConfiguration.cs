@@ -58,6 +58,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasIndex(o => o.OrderNumber).IsUnique();
         order.HasIndex(o => o.CustomerId);
         order.HasOne(o => o.Customer).WithMany(c => c.Orders).HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        // Keeps the dashboard's figures by order date (decision 016); EF must know, for SQL Server's OUTPUT clause.
+        order.ToTable(t => t.HasTrigger("TR_Orders_BacklogFigures"));
     }
 }
 
@@ -76,14 +78,16 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasIndex(l => new { l.ProductId, l.Status });
         // Staff dashboard: overdue lines across all customers.
         line.HasIndex(l => new { l.Status, l.Eta });
-        // Staff dashboard: the customers' answers of the last days.
-        line.HasIndex(l => l.CustomerRespondedAt);
+        // Staff dashboard: the customers' answers of the last days (covering: no line is read).
+        line.HasIndex(l => new { l.CustomerRespondedAt, l.CustomerResponse });
 
         line.Property(l => l.UnitPrice).HasPrecision(18, 2);
         line.Property(l => l.CustomerRespondedBy).HasMaxLength(256);
         line.Property(l => l.Version).IsConcurrencyToken();
         line.Ignore(l => l.QuantityOpen);
         line.Ignore(l => l.SlipDays);
+        // Keeps the dashboard's figures (decision 016); EF must know, for SQL Server's OUTPUT clause.
+        line.ToTable(t => t.HasTrigger("TR_OrderLines_BacklogFigures"));
         line.ToTable(t => t.HasCheckConstraint("CK_OrderLines_Quantities",
             "\"QuantityShipped\" >= 0 AND \"QuantityCancelled\" >= 0 AND \"QuantityShipped\" + \"QuantityCancelled\" <= \"QuantityOrdered\""));
     }
@@ -99,8 +103,10 @@ internal sealed class EtaChangeConfiguration : IEntityTypeConfiguration<EtaChang
         change.Property(c => c.ReasonText).HasMaxLength(EtaChange.MaxReasonTextLength);
         change.Property(c => c.ChangedBy).HasMaxLength(EtaChange.MaxChangedByLength);
         change.HasIndex(c => c.BatchId);
-        // Staff dashboard: the changes of the last days and weeks, by source.
-        change.HasIndex(c => new { c.ChangedAt, c.Source });
+        // Staff dashboard: the changes of the last days, by source, and the lines they touched (covering).
+        change.HasIndex(c => new { c.ChangedAt, c.Source, c.OrderLineId });
+        // Keeps the dashboard's slippage trend (decision 016); EF must know, for SQL Server's OUTPUT clause.
+        change.ToTable(t => t.HasTrigger("TR_EtaChanges_BacklogFigures"));
     }
 }
 

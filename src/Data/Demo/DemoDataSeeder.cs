@@ -212,7 +212,9 @@ public sealed class DemoDataSeeder(
                 ReasonText = earlier ? "Stock arrived earlier than planned" : DelayTexts[random.Next(DelayTexts.Length)],
                 Source = ChangeSource.Staff,
                 ChangedBy = StaffEmail,
-                ChangedAt = changedAt < now ? changedAt : now.AddMinutes(-m - 1),
+                // In time order, as every write path stamps them (the dashboard's trend relies on it): moves
+                // that would fall after now are spread over the minutes before it.
+                ChangedAt = changedAt < now ? changedAt : now.AddMinutes(m - moves),
             });
             // The same FTC consent rule as every real ETA change.
             line.ConsentRequired = DelayConsent.RequiredAfter(newEta).Compile()(line);

@@ -4,7 +4,8 @@ namespace BacklogPortal.Staff.Dashboard;
 
 /// <summary>
 /// Every figure of the backlog dashboard, computed in the database with a few grouped aggregate
-/// queries (no line is loaded). Each figure carries the <see cref="StaffLinesFilter"/> that selects
+/// queries (no line is loaded): the backlog's size, age and slippage from the running totals the
+/// database keeps (decision 016), customers and recent activity from indexed ranges. Each figure carries the <see cref="StaffLinesFilter"/> that selects
 /// exactly the lines behind it, and every set below is that filter's set: open lines are the default
 /// filter's lines, an aging bucket is its ageFrom–ageTo range, and so on.
 /// </summary>
@@ -25,11 +26,11 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
 
         // Independent reads on connections of their own: on SQLite (WAL) they run side by side.
         var byKindTask = ByKindAsync(today, cancellationToken);
-        var customersTask = CustomersWaitingAsync(today, cancellationToken);
+        var customersTask = CustomersWaitingAsync(cancellationToken);
         var agingTask = AgingAsync(today, cancellationToken);
-        var topSkusTask = TopSkusAsync(today, cancellationToken);
-        var recentTask = RecentActivityAsync(today, recentSince, cancellationToken);
-        var trendTask = TrendAsync(today, trendStart, cancellationToken);
+        var topSkusTask = TopSkusAsync(cancellationToken);
+        var recentTask = RecentActivityAsync(recentSince, cancellationToken);
+        var trendTask = TrendAsync(trendStart, cancellationToken);
         await Task.WhenAll(byKindTask, customersTask, agingTask, topSkusTask, recentTask, trendTask);
 
         var byKind = await byKindTask;
@@ -64,49 +65,45 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
     private async Task<List<KindFigures>> ByKindAsync(DateOnly today, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // One pass over the open lines. The conditions restate LineRules (IsOverdueOn, AwaitsDecision,
-        // OpenQuantityOf) inside the aggregate, where an expression cannot be spliced in; the tests
-        // count each figure again through StaffLinesFilter, which uses LineRules itself.
-        return await OpenLines(db, today)
-            .Select(l => new
+        // Sums over the running totals the database keeps (decision 016), not over the lines: a few
+        // thousand rows whatever the size of the backlog. The tests hold each figure against
+        // StaffLinesFilter's count of the lines behind it.
+        var totals = await db.Set<BacklogProductFigures>()
+            .GroupBy(f => f.Kind)
+            .Select(g => new
             {
-                l.Kind,
-                l.CustomerId,
-                Units = l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled,
-                l.UnitPrice,
-                Overdue = l.Eta != null && l.Eta < today,
-                Awaiting = l.ConsentRequired && l.CustomerResponse == CustomerResponse.None,
-                Slip = l.PromisedDate != null && l.Eta != null ? l.Eta.Value.DayNumber - l.PromisedDate.Value.DayNumber : 0,
+                Kind = g.Key,
+                Lines = g.Sum(f => f.Lines),
+                Units = g.Sum(f => f.Units),
+                ValueCents = g.Sum(f => f.ValueCents),
+                Awaiting = g.Sum(f => f.AwaitingDecision),
             })
-            .GroupBy(l => l.Kind)
-            .Select(g => new KindFigures(
-                g.Key,
-                g.Count(),
-                g.Sum(l => l.Units),
-                g.Sum(l => (double)l.UnitPrice * l.Units),
-                g.Count(l => l.Overdue),
-                g.Count(l => l.Awaiting),
-                g.Count(l => l.Slip > 0),
-                g.Sum(l => l.Slip > 0 ? l.Slip : 0),
-                g.Max(l => l.Slip > 0 ? (int?)l.Slip : null)))
             .ToListAsync(cancellationToken);
+        var dates = await db.Set<BacklogEtaFigures>()
+            .Where(f => f.Lines > 0)
+            .GroupBy(f => f.Kind)
+            .Select(g => new
+            {
+                Kind = g.Key,
+                Overdue = g.Sum(f => f.Eta < today ? f.Lines : 0),
+                LateLines = g.Sum(f => f.LateDays > 0 ? f.Lines : 0),
+                LateDays = g.Sum(f => f.LateDays * f.Lines),
+                Worst = g.Max(f => f.LateDays > 0 ? (int?)f.LateDays : null),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. totals.Select(t => dates.FirstOrDefault(d => d.Kind == t.Kind) is { } d
+            ? new KindFigures(t.Kind, t.Lines, t.Units, t.ValueCents / 100.0, d.Overdue, t.Awaiting, d.LateLines, d.LateDays, d.Worst)
+            : new KindFigures(t.Kind, t.Lines, t.Units, t.ValueCents / 100.0, 0, t.Awaiting, 0, 0, null))];
     }
 
-    private async Task<(int All, int Backorder, int PreOrder)> CustomersWaitingAsync(DateOnly today, CancellationToken cancellationToken)
+    private async Task<(int All, int Backorder, int PreOrder)> CustomersWaitingAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // The distinct count walks the (customer, status) index; per kind, one probe per customer is
-        // cheaper than collecting distinct customers over every open line.
-        var all = await OpenLines(db, today).Select(l => l.CustomerId).Distinct().CountAsync(cancellationToken);
-        var backorder = await CustomersWithOpenLinesAsync(db, today, BacklogKind.Backorder, cancellationToken);
-        var preOrder = await CustomersWithOpenLinesAsync(db, today, BacklogKind.PreOrder, cancellationToken);
-        return (all, backorder, preOrder);
-    }
-
-    private static Task<int> CustomersWithOpenLinesAsync(PortalDbContext db, DateOnly today, BacklogKind kind, CancellationToken cancellationToken)
-    {
-        var lines = new StaffLinesFilter { Kind = kind }.Apply(db.OrderLines, db, today);
-        return db.Customers.CountAsync(c => lines.Any(l => l.CustomerId == c.Id), cancellationToken);
+        var waiting = db.Set<BacklogCustomerFigures>().Where(f => f.Lines > 0);
+        var all = await waiting.Select(f => f.CustomerId).Distinct().CountAsync(cancellationToken);
+        var byKind = await waiting.GroupBy(f => f.Kind).Select(g => new { g.Key, Customers = g.Count() }).ToListAsync(cancellationToken);
+        int For(BacklogKind kind) => byKind.FirstOrDefault(k => k.Key == kind)?.Customers ?? 0;
+        return (all, For(BacklogKind.Backorder), For(BacklogKind.PreOrder));
     }
 
     private async Task<IReadOnlyList<AgingFigures>> AgingAsync(DateOnly today, CancellationToken cancellationToken)
@@ -116,14 +113,15 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
         var week = today.AddDays(-AgingBuckets[1].From + 1);
         var month = today.AddDays(-AgingBuckets[2].From + 1);
         var twoMonths = today.AddDays(-AgingBuckets[3].From + 1);
-        var rows = await OpenLines(db, today)
-            .Select(l => new
+        var rows = await db.Set<BacklogOrderDateFigures>()
+            .Select(f => new
             {
-                Bucket = l.Order!.OrderDate >= week ? 0 : l.Order.OrderDate >= month ? 1 : l.Order.OrderDate >= twoMonths ? 2 : 3,
-                Units = l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled,
+                Bucket = f.OrderDate >= week ? 0 : f.OrderDate >= month ? 1 : f.OrderDate >= twoMonths ? 2 : 3,
+                f.Lines,
+                f.Units,
             })
-            .GroupBy(l => l.Bucket)
-            .Select(g => new { g.Key, Lines = g.Count(), Units = g.Sum(l => l.Units) })
+            .GroupBy(f => f.Bucket)
+            .Select(g => new { g.Key, Lines = g.Sum(f => f.Lines), Units = g.Sum(f => f.Units) })
             .ToListAsync(cancellationToken);
         return [.. AgingBuckets.Select((bucket, index) =>
         {
@@ -132,17 +130,13 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
         })];
     }
 
-    private async Task<IReadOnlyList<SkuDemand>> TopSkusAsync(DateOnly today, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SkuDemand>> TopSkusAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var top = OpenLines(db, today)
-            .GroupBy(l => l.ProductId)
-            .Select(g => new
-            {
-                ProductId = g.Key,
-                Lines = g.Count(),
-                Units = g.Sum(l => l.QuantityOrdered - l.QuantityShipped - l.QuantityCancelled),
-            })
+        var top = db.Set<BacklogProductFigures>()
+            .GroupBy(f => f.ProductId)
+            .Select(g => new { ProductId = g.Key, Lines = g.Sum(f => f.Lines), Units = g.Sum(f => f.Units) })
+            .Where(g => g.Lines > 0)
             .OrderByDescending(g => g.Units)
             .ThenBy(g => g.ProductId)
             .Take(TopSkuCount);
@@ -155,7 +149,7 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
     }
 
     private async Task<(IReadOnlyList<AnswerFigures> Answers, IReadOnlyList<SourceFigures> Changes)> RecentActivityAsync(
-        DateOnly today, DateOnly since, CancellationToken cancellationToken)
+        DateOnly since, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var from = StaffLinesFilter.StartOfUtcDay(since);
@@ -178,44 +172,26 @@ public sealed class StaffDashboardQuery(IDbContextFactory<PortalDbContext> dbFac
                     : new SourceFigures(source, 0, 0))]);
     }
 
-    private async Task<IReadOnlyList<SlippageWeek>> TrendAsync(DateOnly today, DateOnly start, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SlippageWeek>> TrendAsync(DateOnly start, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // Week i (0 = oldest) runs from start + 7i to start + 7i + 6: its first instant is bounds[i].
-        var bounds = Enumerable.Range(0, TrendWeeks).Select(i => StaffLinesFilter.StartOfUtcDay(start.AddDays(7 * i))).ToArray();
-        var rows = await (
-                from c in db.EtaChanges.AsNoTracking()
-                where c.ChangedAt >= bounds[0]
-                join l in db.OrderLines on c.OrderLineId equals l.Id
-                select new
-                {
-                    Week = c.ChangedAt >= bounds[11] ? 11 : c.ChangedAt >= bounds[10] ? 10 : c.ChangedAt >= bounds[9] ? 9
-                        : c.ChangedAt >= bounds[8] ? 8 : c.ChangedAt >= bounds[7] ? 7 : c.ChangedAt >= bounds[6] ? 6
-                        : c.ChangedAt >= bounds[5] ? 5 : c.ChangedAt >= bounds[4] ? 4 : c.ChangedAt >= bounds[3] ? 3
-                        : c.ChangedAt >= bounds[2] ? 2 : c.ChangedAt >= bounds[1] ? 1 : 0,
-                    c.OrderLineId,
-                    Slip = c.NewEta != null && l.PromisedDate != null ? c.NewEta.Value.DayNumber - l.PromisedDate.Value.DayNumber : (int?)null,
-                })
-            .GroupBy(c => c.Week)
-            .Select(g => new
-            {
-                g.Key,
-                Lines = g.Select(c => c.OrderLineId).Distinct().Count(),
-                Average = g.Average(c => (double?)c.Slip),
-                Worst = g.Max(c => c.Slip),
-            })
+        // At most 8 rows a day (EtaChangeDayFigures): the weeks are summed here.
+        var days = await db.Set<EtaChangeDayFigures>().AsNoTracking()
+            .Where(f => f.Day >= start)
             .ToListAsync(cancellationToken);
         return [.. Enumerable.Range(0, TrendWeeks).Select(i =>
         {
-            var row = rows.FirstOrDefault(r => r.Key == i);
             var weekStart = start.AddDays(7 * i);
-            return new SlippageWeek(weekStart, weekStart.AddDays(6), row?.Lines ?? 0,
-                row?.Average is { } average ? Math.Round(average, 1) : null, row?.Worst);
+            var weekEnd = weekStart.AddDays(6);
+            var week = days.Where(f => f.Day >= weekStart && f.Day <= weekEnd).ToList();
+            // A change is its line's first of the week when the line's previous change lies before the week.
+            var lines = week.Where(f => f.DaysSincePrevious > f.Day.DayNumber - weekStart.DayNumber).Sum(f => f.Changes);
+            var dated = week.Sum(f => f.DatedChanges);
+            return new SlippageWeek(weekStart, weekEnd, lines,
+                dated == 0 ? null : Math.Round((double)week.Sum(f => f.SlipDays) / dated, 1),
+                week.Max(f => f.WorstSlipDays));
         })];
     }
-
-    private static IQueryable<OrderLine> OpenLines(PortalDbContext db, DateOnly today) =>
-        new StaffLinesFilter().Apply(db.OrderLines.AsNoTracking(), db, today);
 
     private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 

@@ -282,13 +282,18 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("ChangedAt", "Source");
-
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
 
-                    b.ToTable("EtaChanges");
+                    b.HasIndex("ChangedAt", "Source", "OrderLineId");
+
+                    b.ToTable("EtaChanges", t =>
+                        {
+                            t.HasTrigger("TR_EtaChanges_BacklogFigures");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.IdempotencyRecord", b =>
@@ -720,7 +725,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.HasIndex("OrderNumber")
                         .IsUnique();
 
-                    b.ToTable("Orders");
+                    b.ToTable("Orders", t =>
+                        {
+                            t.HasTrigger("TR_Orders_BacklogFigures");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.OrderLine", b =>
@@ -790,7 +800,7 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerRespondedAt");
+                    b.HasIndex("CustomerRespondedAt", "CustomerResponse");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();
@@ -803,8 +813,12 @@ namespace BacklogPortal.Data.Migrations.SqlServer
 
                     b.ToTable("OrderLines", t =>
                         {
+                            t.HasTrigger("TR_OrderLines_BacklogFigures");
+
                             t.HasCheckConstraint("CK_OrderLines_Quantities", "\"QuantityShipped\" >= 0 AND \"QuantityCancelled\" >= 0 AND \"QuantityShipped\" + \"QuantityCancelled\" <= \"QuantityOrdered\"");
                         });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.Product", b =>
@@ -838,6 +852,110 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogCustomerFigures", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("int");
+
+                    b.HasKey("CustomerId", "Kind");
+
+                    b.ToTable("BacklogCustomerFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogEtaFigures", b =>
+                {
+                    b.Property<DateOnly>("Eta")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LateDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("int");
+
+                    b.HasKey("Eta", "LateDays", "Kind");
+
+                    b.ToTable("BacklogEtaFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogOrderDateFigures", b =>
+                {
+                    b.Property<DateOnly>("OrderDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("int");
+
+                    b.HasKey("OrderDate", "Kind");
+
+                    b.ToTable("BacklogOrderDateFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogProductFigures", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AwaitingDecision")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ValueCents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProductId", "Kind");
+
+                    b.ToTable("BacklogProductFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.EtaChangeDayFigures", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("DaysSincePrevious")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Changes")
+                        .HasColumnType("int");
+
+                    b.Property<int>("DatedChanges")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SlipDays")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("WorstSlipDays")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day", "DaysSincePrevious");
+
+                    b.ToTable("EtaChangeDayFigures");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1174,6 +1292,15 @@ namespace BacklogPortal.Data.Migrations.SqlServer
                     b.Navigation("Order");
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogProductFigures", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

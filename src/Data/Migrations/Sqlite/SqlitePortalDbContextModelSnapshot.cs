@@ -267,13 +267,16 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("ChangedAt", "Source");
-
                     b.HasIndex("CustomerId", "ChangedAt");
 
                     b.HasIndex("OrderLineId", "ChangedAt");
 
-                    b.ToTable("EtaChanges");
+                    b.HasIndex("ChangedAt", "Source", "OrderLineId");
+
+                    b.ToTable("EtaChanges", t =>
+                        {
+                            t.HasTrigger("TR_EtaChanges_BacklogFigures");
+                        });
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.IdempotencyRecord", b =>
@@ -690,7 +693,10 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.HasIndex("OrderNumber")
                         .IsUnique();
 
-                    b.ToTable("Orders");
+                    b.ToTable("Orders", t =>
+                        {
+                            t.HasTrigger("TR_Orders_BacklogFigures");
+                        });
                 });
 
             modelBuilder.Entity("BacklogPortal.Domain.OrderLine", b =>
@@ -758,7 +764,7 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerRespondedAt");
+                    b.HasIndex("CustomerRespondedAt", "CustomerResponse");
 
                     b.HasIndex("OrderId", "LineNumber")
                         .IsUnique();
@@ -771,6 +777,8 @@ namespace BacklogPortal.Data.Migrations.Sqlite
 
                     b.ToTable("OrderLines", t =>
                         {
+                            t.HasTrigger("TR_OrderLines_BacklogFigures");
+
                             t.HasCheckConstraint("CK_OrderLines_Quantities", "\"QuantityShipped\" >= 0 AND \"QuantityCancelled\" >= 0 AND \"QuantityShipped\" + \"QuantityCancelled\" <= \"QuantityOrdered\"");
                         });
                 });
@@ -804,6 +812,110 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogCustomerFigures", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId", "Kind");
+
+                    b.ToTable("BacklogCustomerFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogEtaFigures", b =>
+                {
+                    b.Property<DateOnly>("Eta")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LateDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Eta", "LateDays", "Kind");
+
+                    b.ToTable("BacklogEtaFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogOrderDateFigures", b =>
+                {
+                    b.Property<DateOnly>("OrderDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrderDate", "Kind");
+
+                    b.ToTable("BacklogOrderDateFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogProductFigures", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AwaitingDecision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ValueCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProductId", "Kind");
+
+                    b.ToTable("BacklogProductFigures");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.EtaChangeDayFigures", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DaysSincePrevious")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Changes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DatedChanges")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlipDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WorstSlipDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "DaysSincePrevious");
+
+                    b.ToTable("EtaChangeDayFigures");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1133,6 +1245,15 @@ namespace BacklogPortal.Data.Migrations.Sqlite
                     b.Navigation("Order");
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("BacklogPortal.Staff.Dashboard.BacklogProductFigures", b =>
+                {
+                    b.HasOne("BacklogPortal.Domain.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

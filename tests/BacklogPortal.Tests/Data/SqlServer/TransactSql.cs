@@ -100,10 +100,23 @@ internal static class TransactSql
             return [];
         }
         var sets = new List<ResultSet>();
+        // On a table with triggers EF writes the generated keys INTO a table variable, then selects them from it:
+        // that select returns one row per row written.
+        int? writtenInto = null;
         foreach (var statement in script.Batches.SelectMany(b => b.Statements))
         {
+            writtenInto = statement switch
+            {
+                InsertStatement { InsertSpecification: { OutputIntoClause: not null } insert } =>
+                    insert.InsertSource is ValuesInsertSource values ? values.RowValues.Count : 1,
+                MergeStatement { MergeSpecification: { OutputIntoClause: not null } merge } =>
+                    merge.TableReference is InlineDerivedTable source ? source.RowValues.Count : 1,
+                _ => writtenInto,
+            };
             ResultSet? set = statement switch
             {
+                SelectStatement { Into: null, QueryExpression: var query } when FirstQuery(query) is { FromClause: not null } first && writtenInto is { } rows =>
+                    new(Columns(first.SelectElements), rows, Inserted: true),
                 SelectStatement { Into: null, QueryExpression: var query } when FirstQuery(query) is { } first =>
                     new(Columns(first.SelectElements), IsScalar(first) ? 1 : null),
                 InsertStatement { InsertSpecification: { OutputClause: { } output } insert } =>
