@@ -36,6 +36,15 @@ public static class UnitsOfWork
             cancellationToken);
     }
 
+    /// <summary>
+    /// The synchronous form for a caller that runs many units of work in a row (the dispatcher's outcome recorder, a
+    /// group of outcomes every few milliseconds): the strategy comes from <paramref name="strategyOwner"/>, a context
+    /// the caller keeps for all of them and never opens, instead of a new context per unit. The work still creates,
+    /// or starts afresh on, the context it writes with.
+    /// </summary>
+    public static void RunWithRetries(this PortalDbContext strategyOwner, Action work) =>
+        strategyOwner.Database.CreateExecutionStrategy().Execute(work);
+
     /// <summary>The synchronous form, for the dispatcher's threads of their own.</summary>
     public static void RunWithRetries(this IDbContextFactory<PortalDbContext> dbFactory, Action work)
     {

@@ -52,7 +52,10 @@ public static class NotificationMessage
     private static MimeMessage Headers(Notification notification, MailboxAddress from, PortalLinks links)
     {
         var message = new MimeMessage();
-        message.From.Add(from);
+        // A copy per message: an address list subscribes to every address added to it (InternetAddress.Changed) and
+        // never lets go, so the one From address of a long-lived dispatcher gathered a handler per email ever sent,
+        // each send copying the whole, ever longer, handler list (quadratic; after ~10,000 sends on the large object heap).
+        message.From.Add(new MailboxAddress(from.Name, from.Address));
         message.To.AddRange(InternetAddressList.Parse(notification.ToAddress));
         message.Subject = notification.Subject;
         message.MessageId = notification.MessageId ?? links.MessageId(notification.Id);

@@ -83,6 +83,24 @@ public sealed class StoredMimeBodyTests(NotificationAppFactory factory) : IClass
     }
 
     [Fact]
+    public void AMessageDoesNotHoldOnToTheDispatchersOneFromAddress()
+    {
+        // The dispatcher passes its one From address to every message it builds. A message that added that very
+        // object to its From list would subscribe to it for good: every message ever sent stays reachable from
+        // the address (a leak), and every add copies the ever longer handler list (quadratic CPU).
+        var from = From;
+        var notification = new Notification { Id = 7, ToAddress = "buyer@customer.example", Subject = "New date", CreatedAt = DateTimeOffset.UnixEpoch };
+        using var message = NotificationMessage.Build(notification, NotificationMessage.NewBody("<p>x</p>", "x"), from, new PortalLinks("https://portal.example.com"));
+        var before = message.Headers[HeaderId.From];
+
+        // Observable: a message subscribed to the address rewrites its From header when the address changes.
+        from.Name = "Someone Else";
+
+        Assert.Equal(before, message.Headers[HeaderId.From]);
+        Assert.DoesNotContain("Someone Else", message.Headers[HeaderId.From], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheSynchronousAndAsynchronousWritersWriteTheSameBytesInEitherLineEnding()
     {
         var notification = new Notification { Id = 42, ToAddress = "buyer@customer.example", Subject = "Neuer Liefertermin", CreatedAt = DateTimeOffset.UnixEpoch };
