@@ -82,6 +82,14 @@ internal static class ImportBenchmark
     private static async Task<TimeSpan> FloorAsync(string baseFile, List<(int LineId, string Eta, int Reason)> changes)
     {
         var path = await FreshCopyAsync(baseFile, "floor");
+        // The same schema as the portal's copy, triggers included (decision 016): they are part of every write.
+        await using (var db = new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
+            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString())
+            .UseApplicationServiceProvider(DesignTimeServices.Create())
+            .Options))
+        {
+            await db.Database.MigrateAsync();
+        }
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await connection.OpenAsync();
         var started = Stopwatch.GetTimestamp();
