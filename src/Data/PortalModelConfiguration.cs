@@ -76,7 +76,8 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasIndex(l => new { l.CustomerId, l.Status, l.Eta });
         // Bulk ETA changes and demand per SKU: every open line of one product.
         line.HasIndex(l => new { l.ProductId, l.Status });
-        // Staff dashboard: overdue lines across all customers.
+        // Overdue lines across all customers: the overdue reminders and the overdue filter of /staff/lines
+        // (the dashboard reads its overdue count from the running totals, decision 016).
         line.HasIndex(l => new { l.Status, l.Eta });
         // Staff dashboard: the customers' answers of the last days (covering: no line is read).
         line.HasIndex(l => new { l.CustomerRespondedAt, l.CustomerResponse });
