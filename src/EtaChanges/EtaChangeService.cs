@@ -232,9 +232,10 @@ public sealed class EtaChangeService(
             resolvedItems.Add(new TargetChange(resolved, item.NewEta, item.ReasonCode!.Value, item.ReasonText, batch.Source, batch.ChangedBy, now, batchId));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Without the claim, one statement per item fewer: about a fifth of a 100,000-row import's transaction.
         var claimFirst = !HoldsTheWriteLock(db);
+        await using var largerPageCache = claimFirst ? null : await SqliteEtaBatch.OpenAsync(db, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var total = 0;
         for (var i = 0; i < resolvedItems.Count; i++)
         {

@@ -30,6 +30,23 @@ public sealed class BacklogFiguresTests(PortalAppFactory factory) : IClassFixtur
         var lines = await ReadOpenLinesAsync(dbFactory);
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
         var etaChanges = services.GetRequiredService<EtaChangeService>();
+        // A batch (the CSV import's path, on a connection of its own settings on SQLite): one line changes twice in
+        // it (its own item, then its SKU's), one to an unknown date.
+        var batched = await etaChanges.ChangeBatchAsync(new EtaChangeBatch(
+        [
+            new(EtaChangeTarget.ForLineIds([lines[4].Id, lines[5].Id]), today.AddDays(20), EtaReasonCode.Production, null),
+            new(EtaChangeTarget.ForLineIds([lines[6].Id]), null, EtaReasonCode.Other, "Waiting for the supplier"),
+            new(EtaChangeTarget.ForSku(lines[4].Sku), today.AddDays(60), EtaReasonCode.Transport, null),
+        ], ChangeSource.Import, "batch.csv"));
+        Assert.True(batched.Outcome == EtaChangeOutcome.Changed, $"{batched.Outcome}: {string.Join("; ", batched.Errors)}");
+        await AssertFiguresMatchTheLinesAsync(dbFactory);
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            // The batch's larger page cache went back with its connection: the pool hands out SQLite's usual 2 MB.
+            Assert.Equal(-2000, await db.Database.SqlQueryRaw<long>(PageCacheSize).SingleAsync());
+        }
+
+        lines = await ReadOpenLinesAsync(dbFactory);
         await ChangedAsync(etaChanges, new EtaChangeRequest(
             EtaChangeTarget.ForLine(lines[0].Id, lines[0].Version), today.AddDays(200), EtaReasonCode.SupplierDelay, null, ChangeSource.Staff, "staff@example.com"));
         await ChangedAsync(etaChanges, new EtaChangeRequest(
@@ -79,6 +96,8 @@ public sealed class BacklogFiguresTests(PortalAppFactory factory) : IClassFixtur
 
         await AssertFiguresMatchTheLinesAsync(dbFactory);
     }
+
+    private const string PageCacheSize = """SELECT "cache_size" AS "Value" FROM pragma_cache_size""";
 
     private static async Task ChangedAsync(EtaChangeService service, EtaChangeRequest request)
     {
