@@ -16,6 +16,8 @@ public sealed class MessageCounter
     private long bytes;
     private long lastArrivalTicks;
     private long stalledTicks;
+    private long stalls;
+    private long longestStallTicks;
 
     public long Messages => Interlocked.Read(ref messages);
 
@@ -27,6 +29,12 @@ public sealed class MessageCounter
     /// <summary>Time between arrivals more than 10 ms apart: the sender had nothing on the wire.</summary>
     public TimeSpan Stalled => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref stalledTicks));
 
+    /// <summary>How many gaps <see cref="Stalled"/> sums: about one per round boundary tells a different story than a few long ones.</summary>
+    public long Stalls => Interlocked.Read(ref stalls);
+
+    /// <summary>The longest gap between two arrivals.</summary>
+    public TimeSpan LongestStall => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref longestStallTicks));
+
     public void Accept(ReadOnlySequence<byte> message)
     {
         var now = Stopwatch.GetTimestamp();
@@ -35,6 +43,8 @@ public sealed class MessageCounter
             if (messages > 0 && now - lastArrivalTicks > StallThreshold)
             {
                 stalledTicks += now - lastArrivalTicks;
+                stalls++;
+                longestStallTicks = Math.Max(longestStallTicks, now - lastArrivalTicks);
             }
             bytes += message.Length;
             lastArrivalTicks = now;
@@ -49,6 +59,8 @@ public sealed class MessageCounter
             messages = 0;
             bytes = 0;
             stalledTicks = 0;
+            stalls = 0;
+            longestStallTicks = 0;
         }
     }
 

@@ -8,9 +8,10 @@ using BacklogPortal.EmailBenchmarks;
 //  2. a 50,000-line SKU change through composer and dispatcher to SMTP (≤ 30 s after the commit, coalescing window 0).
 //
 //   dotnet run -c Release --project bench/BacklogPortal.EmailBenchmarks -- [--part all|handoff|sku] [--emails 20000]
-//       [--connections 4] [--rounds 3] [--customers 5000] [--orders 10] [--runs 2] [--dir artifacts/email-bench] [--profile] [--no-floor]
+//       [--connections 4] [--rounds 3] [--warmup 2000] [--customers 5000] [--orders 10] [--runs 2] [--dir artifacts/email-bench] [--profile] [--no-floor]
 //
 // --profile sums the dispatcher's database time per statement (EF Core diagnostic events).
+// --warmup sends this many emails through each side once before the measured rounds, not counted (0: none).
 // --no-floor runs the dispatcher rounds only (for a CPU profiler attached to the process; no ratio, no bars checked).
 //
 // Exit code 1 when a bar is missed.
@@ -24,6 +25,7 @@ var runs = 2;
 var directory = Path.Combine("artifacts", "email-bench");
 var profile = false;
 var withFloor = true;
+var warmup = 2_000;
 for (var i = 0; i < args.Length; i += 2)
 {
     if (args[i] is "--profile" or "--no-floor")
@@ -42,6 +44,7 @@ for (var i = 0; i < args.Length; i += 2)
         case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--customers": customers = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--orders": orders = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--warmup": warmup = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--runs": runs = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--dir": directory = value; break;
         default: throw new ArgumentException($"Unknown option {args[i]}.");
@@ -54,7 +57,7 @@ var missed = new List<string>();
 
 if (part is "all" or "handoff")
 {
-    var (floor, dispatcher) = await HandoffBenchmark.RunAsync(emails, connections, rounds, directory, profile, withFloor);
+    var (floor, dispatcher) = await HandoffBenchmark.RunAsync(emails, connections, rounds, directory, profile, withFloor, warmup);
     var dispatcherRate = Median(dispatcher.Select(r => r.EmailsPerSecond));
     var dispatcherCpu = Median(dispatcher.Select(r => r.CpuMicrosecondsPerEmail));
     if (!withFloor)

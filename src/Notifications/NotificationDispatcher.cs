@@ -37,6 +37,9 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     // Microsoft.Data.Sqlite after 150 ms sleeps, which stalled the next batch or the records.
     private readonly object databaseWrites = new();
     private Task<ClaimedBatch?>? prefetched;
+    // One for the dispatcher's life (created with its first round): a round that hands over to a claimed-ahead batch
+    // does not wait for its last group's commit, and the send slots bound what is unrecorded across rounds.
+    private OutcomeRecorder? recorder;
     private DateTimeOffset lastClaimUntil;
     private int sendersWaitingForRecords;
 
@@ -80,7 +83,9 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     /// <summary>
     /// One round: claim due emails, send them, record the outcomes. When the round's batch is full
     /// (more is probably due) the next batch is claimed while this one is on the wire, so the
-    /// connections do not idle through the claim; the next round sends it.
+    /// connections do not idle through the claim; the next round sends it. A round that ends without a batch
+    /// claimed ahead returns when every outcome is committed; one that has a batch waiting returns when its
+    /// last email is accepted, and its last group is committed while the next round sends.
     /// </summary>
     public async Task<DispatchResult> DispatchDueAsync(CancellationToken stoppingToken = default)
     {
@@ -93,6 +98,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             var batch = await (pending ?? StartClaim(stoppingToken));
             if (batch is null)
             {
+                // The burst is over: the last round's outcomes are in the database before the caller looks.
+                await FlushAsync();
                 return DispatchResult.Idle;
             }
             if (batch.Notifications.Count >= settings.BatchSize)
@@ -103,6 +110,13 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             if (result.ServerUnavailable || stoppingToken.IsCancellationRequested)
             {
                 await ReleasePrefetchedAsync();
+            }
+            if (prefetched is null)
+            {
+                // Nothing claimed ahead (the last round of a burst, a stop, the server away): every outcome of
+                // this round is committed when the round returns. Otherwise the next round's sends overlap the
+                // commit of this round's last group; its send slots keep the unrecorded emails bounded meanwhile.
+                await FlushAsync();
             }
             return result;
         }
@@ -171,12 +185,12 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         {
             if (await pending is { } batch)
             {
-                var recorder = new OutcomeRecorder(dbFactory, databaseWrites, batch.Claim, clock, logger);
+                var outcomes = Recorder;
                 foreach (var (notification, _) in batch.Notifications)
                 {
-                    recorder.Add(new Released(notification.Id, null));
+                    outcomes.Add(new Released(notification.Id, null), batch.Claim);
                 }
-                await recorder.CompleteAsync();
+                await outcomes.FlushAsync();
             }
         }
         catch (Exception exception)
@@ -225,10 +239,14 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             && n.NextAttemptAt <= now
             && (n.LeaseExpiresAt == null || n.LeaseExpiresAt < now));
 
+    private OutcomeRecorder Recorder => recorder ??= new OutcomeRecorder(dbFactory, databaseWrites, clock, logger, connections.Length);
+
+    private Task FlushAsync() => recorder?.FlushAsync() ?? Task.CompletedTask;
+
     private async Task<DispatchResult> SendAsync(List<ClaimedEmail> claimed, Claim claim, CancellationToken stoppingToken)
     {
         var queue = new ConcurrentQueue<ClaimedEmail>(claimed);
-        var recorder = new OutcomeRecorder(dbFactory, databaseWrites, claim, clock, logger, connections.Length);
+        var recorder = Recorder;
         var sent = 0;
         var serverUnavailable = 0;
         string? unavailableError = null;
@@ -249,7 +267,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                 catch (Exception exception)
                 {
                     // A stored email that cannot even be built (an invalid address) will not get better.
-                    recorder.Add(Failure(notification, permanent: true, $"Invalid email: {exception.Message}"));
+                    recorder.Add(Failure(notification, permanent: true, $"Invalid email: {exception.Message}"), claim);
                 }
             }
             return null;
@@ -283,13 +301,13 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     if (stoppingToken.IsCancellationRequested || Volatile.Read(ref serverUnavailable) != 0)
                     {
                         recorder.ReturnSendSlot();
-                        recorder.Add(new Released(notification.Id, unavailableError));
+                        recorder.Add(new Released(notification.Id, unavailableError), claim);
                         break;
                     }
                     if (clock.GetUtcNow() > claim.Until - leaseMargin)
                     {
                         recorder.ReturnSendSlot();
-                        recorder.Add(new Released(notification.Id, null));
+                        recorder.Add(new Released(notification.Id, null), claim);
                         next = Next();
                         continue;
                     }
@@ -305,7 +323,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                             next = Next();
                         }
                         await sending;
-                        recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()));
+                        recorder.AddAfterSend(new Sent(notification.Id, clock.GetUtcNow()), claim);
                         Interlocked.Increment(ref sent);
                         PortalMetrics.EmailSent(System.Diagnostics.Stopwatch.GetElapsedTime(handedOver));
                         EmailTraces.EndSend(span, "sent");
@@ -315,7 +333,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                         // The server is away, not this email: give the whole round back and let the loop back off.
                         unavailableError = DeliveryFailures.Describe(exception);
                         Interlocked.Exchange(ref serverUnavailable, 1);
-                        recorder.AddAfterSend(new Released(notification.Id, unavailableError));
+                        recorder.AddAfterSend(new Released(notification.Id, unavailableError), claim);
                         EmailTraces.EndSend(span, "released", unavailableError);
                         logger.LogWarning(exception, "SMTP server unavailable; {Count} claimed email(s) given back", queue.Count + 1);
                     }
@@ -323,7 +341,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
                     {
                         var permanent = DeliveryFailures.IsPermanent(exception);
                         var outcome = Failure(notification, permanent, DeliveryFailures.Describe(exception));
-                        recorder.AddAfterSend(outcome);
+                        recorder.AddAfterSend(outcome, claim);
                         EmailTraces.EndSend(span, outcome.Final ? "failed" : "retry", outcome.Error);
                         if (outcome.Final)
                         {
@@ -345,7 +363,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
             if (next is { } unsent)
             {
                 unsent.Message.Dispose();
-                recorder.Add(new Released(unsent.Notification.Id, unavailableError));
+                recorder.Add(new Released(unsent.Notification.Id, unavailableError), claim);
             }
         }
 
@@ -353,9 +371,8 @@ public sealed class NotificationDispatcher : IAsyncDisposable
         // Whatever is left (shutdown, server away) goes back at once instead of waiting out the lease.
         while (queue.TryDequeue(out var left))
         {
-            recorder.Add(new Released(left.Notification.Id, unavailableError));
+            recorder.Add(new Released(left.Notification.Id, unavailableError), claim);
         }
-        await recorder.CompleteAsync();
         if (sent > 0)
         {
             logger.LogInformation("Dispatcher {Owner} handed {Sent} of {Claimed} claimed email(s) to the mail server", OwnerId, sent, claimed.Count);
@@ -396,6 +413,10 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ReleasePrefetchedAsync();
+        if (recorder is not null)
+        {
+            await recorder.CompleteAsync();
+        }
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();

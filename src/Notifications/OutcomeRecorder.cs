@@ -21,6 +21,12 @@ internal sealed record Released(long Id, string? Error) : Outcome(Id);
 /// writer (the composer), sending pauses instead of piling up unrecorded acceptances: a kill re-sends at
 /// most what was on the wire plus two small groups (36 with the default 4 connections).
 /// </summary>
+/// <remarks>
+/// The dispatcher keeps one recorder for its whole life, not one per round: a round whose next batch is already
+/// claimed ends when its last email is accepted, and the next round's first sends overlap the commit of the last
+/// group (the slots still bound what is unrecorded, across rounds). Every outcome carries the claim it belongs to;
+/// <see cref="FlushAsync"/> waits for everything added so far (docs/PERFORMANCE.md, "Email hand-off").
+/// </remarks>
 internal sealed class OutcomeRecorder
 {
     /// <summary>Outcomes per transaction at most.</summary>
@@ -37,18 +43,33 @@ internal sealed class OutcomeRecorder
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly System.Threading.Channels.Channel<(Outcome Outcome, bool HoldsSlot)> outcomes =
-        System.Threading.Channels.Channel.CreateUnbounded<(Outcome, bool)>(new() { SingleReader = true });
+    private readonly System.Threading.Channels.Channel<Item> outcomes =
+        System.Threading.Channels.Channel.CreateUnbounded<Item>(new() { SingleReader = true });
     private readonly SemaphoreSlim sendSlots;
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
     private readonly object databaseWrites;
-    private readonly Claim claim;
+    private readonly Claim? claim;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Task writing;
 
+    /// <summary>One outcome and the claim it belongs to, or (Outcome null) a request to write what came before it at once.</summary>
+    private readonly record struct Item(Outcome? Outcome, Claim? Claim, bool HoldsSlot, TaskCompletionSource? Flushed);
+
+    /// <summary>A recorder for the outcomes of one claim (<see cref="Add(Outcome)"/>).</summary>
     /// <param name="connections">Sending connections: each may have one email on the wire besides the unrecorded group.</param>
     public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger, int connections = 1)
+        : this(dbFactory, databaseWrites, clock, logger, connections, claim)
+    {
+    }
+
+    /// <summary>A recorder that lives across claims: every outcome names its claim (<see cref="Add(Outcome, Claim)"/>).</summary>
+    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, TimeProvider clock, ILogger logger, int connections)
+        : this(dbFactory, databaseWrites, clock, logger, connections, null)
+    {
+    }
+
+    private OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, TimeProvider clock, ILogger logger, int connections, Claim? claim)
     {
         sendSlots = new SemaphoreSlim(SendSlots(connections));
         this.dbFactory = dbFactory;
@@ -61,7 +82,10 @@ internal sealed class OutcomeRecorder
     }
 
     /// <summary>An outcome that did not come from a send (a give-back, an email that could not be built).</summary>
-    public void Add(Outcome outcome) => outcomes.Writer.TryWrite((outcome, false));
+    public void Add(Outcome outcome) => Add(outcome, claim ?? throw new InvalidOperationException("This recorder serves many claims: name the outcome's."));
+
+    /// <summary>An outcome of <paramref name="of"/> that did not come from a send.</summary>
+    public void Add(Outcome outcome, Claim of) => outcomes.Writer.TryWrite(new(outcome, of, false, null));
 
     /// <summary>Waits until one more email may go on the wire; the slot is freed when <see cref="AddAfterSend"/>'s outcome is committed.</summary>
     public Task WaitForSendSlotAsync() => sendSlots.WaitAsync();
@@ -69,10 +93,26 @@ internal sealed class OutcomeRecorder
     /// <summary>Gives a slot back unused (the email was not sent after all).</summary>
     public void ReturnSendSlot() => sendSlots.Release();
 
-    /// <summary>The outcome of a send that holds a slot (from <see cref="WaitForSendSlotAsync"/>).</summary>
-    public void AddAfterSend(Outcome outcome) => outcomes.Writer.TryWrite((outcome, true));
+    /// <summary>The outcome of a send of <paramref name="of"/> that holds a slot (from <see cref="WaitForSendSlotAsync"/>).</summary>
+    public void AddAfterSend(Outcome outcome, Claim of) => outcomes.Writer.TryWrite(new(outcome, of, true, null));
 
-    /// <summary>Waits until every outcome added so far is written.</summary>
+    /// <summary>
+    /// Waits until every outcome added so far is written (or given up on, see <see cref="WriteWithRetries"/>); the
+    /// recorder goes on taking outcomes. Its database connection is closed when nothing else waits.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!outcomes.Writer.TryWrite(new(null, null, false, flushed)))
+        {
+            // Completed: everything added was written when the writing loop ended.
+            return writing;
+        }
+        // A loop that ended (it should not) must not leave the caller waiting for ever.
+        return Task.WhenAny(flushed.Task, writing).Unwrap();
+    }
+
+    /// <summary>Waits until every outcome added so far is written; no more can be added.</summary>
     public Task CompleteAsync()
     {
         outcomes.Writer.TryComplete();
@@ -94,7 +134,8 @@ internal sealed class OutcomeRecorder
 
     private void WriteGroups()
     {
-        var batch = new List<Outcome>(MaxGroup);
+        var batch = new List<(Outcome Outcome, Claim Claim)>(MaxGroup);
+        var flushes = new List<TaskCompletionSource>();
         var open = true;
         while (open && outcomes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -105,7 +146,13 @@ internal sealed class OutcomeRecorder
             {
                 if (outcomes.Reader.TryRead(out var item))
                 {
-                    batch.Add(item.Outcome);
+                    if (item.Flushed is { } flushed)
+                    {
+                        // Everything before the request is in this group: write it now.
+                        flushes.Add(flushed);
+                        break;
+                    }
+                    batch.Add((item.Outcome!, item.Claim!));
                     slots += item.HoldsSlot ? 1 : 0;
                     continue;
                 }
@@ -127,7 +174,10 @@ internal sealed class OutcomeRecorder
             }
             try
             {
-                WriteWithRetries(batch);
+                if (batch.Count > 0)
+                {
+                    WriteWithRetries(batch);
+                }
             }
             finally
             {
@@ -136,15 +186,30 @@ internal sealed class OutcomeRecorder
                 {
                     sendSlots.Release(slots);
                 }
+                if (flushes.Count > 0)
+                {
+                    if (!outcomes.Reader.TryPeek(out _))
+                    {
+                        // Idle (a burst's last round is recorded): no connection held between bursts.
+                        CloseRoundContext();
+                    }
+                    foreach (var flushed in flushes)
+                    {
+                        flushed.TrySetResult();
+                    }
+                    flushes.Clear();
+                }
             }
         }
     }
 
-    private void WriteWithRetries(List<Outcome> batch)
+    private void WriteWithRetries(List<(Outcome Outcome, Claim Claim)> batch)
     {
         // The lease bounds the retries twice: on the portal's clock (which tests may freeze) and on
-        // the wall clock, so that a frozen test clock cannot keep this thread retrying for ever.
-        var realLimit = claim.Until - clock.GetUtcNow();
+        // the wall clock, so that a frozen test clock cannot keep this thread retrying for ever. A group that
+        // spans two claims is bounded by the one that runs out first.
+        var until = batch.Min(o => o.Claim.Until);
+        var realLimit = until - clock.GetUtcNow();
         var realElapsed = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
@@ -166,7 +231,7 @@ internal sealed class OutcomeRecorder
                 // emails again, which is the best that can be done without a database.
                 var delay = TimeSpan.FromMilliseconds(Math.Min(
                     FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), MaxRetryDelay.TotalMilliseconds));
-                if (clock.GetUtcNow() + delay >= claim.Until || realElapsed.Elapsed + delay >= realLimit)
+                if (clock.GetUtcNow() + delay >= until || realElapsed.Elapsed + delay >= realLimit)
                 {
                     logger.LogError(exception, "Could not record {Count} delivery outcome(s); the emails will be retried after their lease expires", batch.Count);
                     return;
@@ -190,12 +255,12 @@ internal sealed class OutcomeRecorder
     /// <summary>Only for its execution strategy (never opened): one per round instead of one per group.</summary>
     private PortalDbContext? strategyOwner;
 
-    private void Write(List<Outcome> batch)
+    private void Write(List<(Outcome Outcome, Claim Claim)> batch)
     {
         if (roundContext is null)
         {
             roundContext = dbFactory.CreateDbContext();
-            roundContext.Database.OpenConnection();
+            OpenWithoutWaitingForTheDisk(roundContext);
         }
         try
         {
@@ -206,6 +271,31 @@ internal sealed class OutcomeRecorder
             // The connection or the context may be broken: the next attempt starts on a fresh one.
             CloseRoundContext();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// On SQLite the recorder's commits do not wait for the disk (<c>synchronous = NORMAL</c>, on a connection of its
+    /// own so that no other writer gets the setting from the pool). With SQLite's default (FULL) every group's commit
+    /// waited for an fsync of the write-ahead log, and since senders wait for their group's commit (the send slots),
+    /// that wait set the pace: a few milliseconds per 16 emails (docs/PERFORMANCE.md, "Email hand-off"). What NORMAL
+    /// gives up is only the last commits on a power loss or an operating-system crash, never on a crash of the
+    /// process (the log is written before the commit returns), and the database stays consistent: a Sent record lost
+    /// that way is an email sent again after its lease, with the same Message-ID — the duplicate a kill can cause
+    /// anyway, never a lost email.
+    /// </summary>
+    private static void OpenWithoutWaitingForTheDisk(PortalDbContext db)
+    {
+        var connectionString = db.Database.IsSqlite() ? db.Database.GetConnectionString() : null;
+        var sqlite = connectionString is not null;
+        if (sqlite)
+        {
+            db.Database.SetConnectionString(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        }
+        db.Database.OpenConnection();
+        if (sqlite)
+        {
+            db.Database.ExecuteSqlRaw("PRAGMA synchronous = NORMAL;");
         }
     }
 
@@ -221,21 +311,21 @@ internal sealed class OutcomeRecorder
         strategyOwner = null;
     }
 
-    private void Write(PortalDbContext db, List<Outcome> batch)
+    private static void Write(PortalDbContext db, List<(Outcome Outcome, Claim Claim)> batch)
     {
         using var transaction = db.Database.BeginTransaction();
 
         // The hot path, one statement for all: accepted emails are Sent whoever holds the claim now.
-        var sent = batch.OfType<Sent>().ToList();
+        var sent = batch.Select(o => o.Outcome).OfType<Sent>().ToList();
         foreach (var chunk in sent.Chunk(DatabaseLimits.MaxIdsPerStatement))
         {
             MarkSent(db, chunk);
         }
 
         // Failures and give-backs only touch an email while this round still holds its claim.
-        foreach (var failed in batch.OfType<Failed>())
+        foreach (var (failed, claim) in batch.Where(o => o.Outcome is Failed).Select(o => ((Failed)o.Outcome, o.Claim)))
         {
-            Claimed(db, failed.Id).ExecuteUpdate(s => s
+            Claimed(db, failed.Id, claim).ExecuteUpdate(s => s
                 .SetProperty(n => n.Status, failed.Final ? NotificationStatus.Failed : NotificationStatus.Retrying)
                 .SetProperty(n => n.Attempts, failed.Attempts)
                 .SetProperty(n => n.LastAttemptAt, failed.At)
@@ -245,12 +335,12 @@ internal sealed class OutcomeRecorder
                 .SetProperty(n => n.LeaseExpiresAt, (DateTimeOffset?)null));
         }
         // Give-backs in one statement per reason: a round given back at its margin is hundreds of rows.
-        foreach (var reason in batch.OfType<Released>().GroupBy(r => r.Error))
+        foreach (var reason in batch.Where(o => o.Outcome is Released).GroupBy(o => (o.Claim, ((Released)o.Outcome).Error)))
         {
+            var (claim, error) = reason.Key;
             foreach (var chunk in reason.Chunk(DatabaseLimits.MaxIdsPerStatement))
             {
-                var ids = chunk.Select(r => r.Id).ToArray();
-                var error = reason.Key;
+                var ids = chunk.Select(r => r.Outcome.Id).ToArray();
                 db.Notifications
                     .Where(n => ids.Contains(n.Id) && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until)
                     .ExecuteUpdate(s => s
@@ -286,6 +376,6 @@ internal sealed class OutcomeRecorder
         db.Database.ExecuteSqlRaw(update, instant);
     }
 
-    private IQueryable<Notification> Claimed(PortalDbContext db, long id) =>
+    private static IQueryable<Notification> Claimed(PortalDbContext db, long id, Claim claim) =>
         db.Notifications.Where(n => n.Id == id && n.LeaseOwner == claim.Owner && n.LeaseExpiresAt == claim.Until);
 }

@@ -100,6 +100,44 @@ public sealed class StoredMimeBodyTests(NotificationAppFactory factory) : IClass
         Assert.DoesNotContain("Someone Else", message.Headers[HeaderId.From], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("New date for order 4711", "buyer@customer.example", "notification-42@portal.example.com")]
+    [InlineData("Neuer Liefertermin für Bestellung 4711 – zwei Positionen später als zugesagt, bitte prüfen Sie die neuen Termine",
+        "Jürgen Käufer <buyer@customer.example>, einkauf@customer.example", "<notification-42@portal.example.com>")]
+    public void TheHeadersAreTheOnesMimeKitsOwnSettersWrite(string subject, string to, string messageId)
+    {
+        // The headers are written straight into a header list instead of through new MimeMessage() and its setters
+        // (which generate a Message-ID and a date only to replace them): the bytes must not change, folding and
+        // RFC 2047 encoding of a long German subject and of a display name included.
+        var from = new MailboxAddress("Größenwahn Portal", "portal@example.com");
+        var created = new DateTimeOffset(2026, 11, 30, 20, 15, 7, TimeSpan.FromHours(1));
+        var notification = new Notification { Id = 42, ToAddress = to, Subject = subject, MessageId = messageId, CreatedAt = created };
+        using var built = NotificationMessage.Build(notification, NotificationMessage.NewBody("<p>x</p>", "x"), from, new PortalLinks("https://portal.example.com"));
+
+        using var reference = new MimeMessage();
+        reference.From.Add(new MailboxAddress(from.Name, from.Address));
+        reference.To.AddRange(InternetAddressList.Parse(to));
+        reference.Subject = subject;
+        reference.MessageId = messageId;
+        reference.Date = created;
+        reference.Headers.Add("Auto-Submitted", "auto-generated");
+        reference.Headers.Add("X-BacklogPortal-Notification", "42");
+
+        Assert.Equal(HeaderBytes(reference), HeaderBytes(built));
+        Assert.Equal(subject, built.Subject);
+        Assert.Equal("notification-42@portal.example.com", built.MessageId);
+        Assert.Equal(created, built.Date);
+        Assert.Equal(reference.To.Mailboxes.Select(m => m.Address), built.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal(from.ToString(), built.From.ToString());
+    }
+
+    private static string HeaderBytes(MimeMessage message)
+    {
+        using var written = new MemoryStream();
+        message.Headers.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, written);
+        return Encoding.ASCII.GetString(written.ToArray());
+    }
+
     [Fact]
     public async Task TheSynchronousAndAsynchronousWritersWriteTheSameBytesInEitherLineEnding()
     {
