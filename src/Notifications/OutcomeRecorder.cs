@@ -48,7 +48,6 @@ internal sealed class OutcomeRecorder
     private readonly SemaphoreSlim sendSlots;
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
     private readonly object databaseWrites;
-    private readonly Claim? claim;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Task writing;
@@ -56,25 +55,13 @@ internal sealed class OutcomeRecorder
     /// <summary>One outcome and the claim it belongs to, or (Outcome null) a request to write what came before it at once.</summary>
     private readonly record struct Item(Outcome? Outcome, Claim? Claim, bool HoldsSlot, TaskCompletionSource? Flushed);
 
-    /// <summary>A recorder for the outcomes of one claim (<see cref="Add(Outcome)"/>).</summary>
+    /// <summary>A recorder that lives across claims: every outcome names its claim.</summary>
     /// <param name="connections">Sending connections: each may have one email on the wire besides the unrecorded group.</param>
-    public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, Claim claim, TimeProvider clock, ILogger logger, int connections = 1)
-        : this(dbFactory, databaseWrites, clock, logger, connections, claim)
-    {
-    }
-
-    /// <summary>A recorder that lives across claims: every outcome names its claim (<see cref="Add(Outcome, Claim)"/>).</summary>
     public OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, TimeProvider clock, ILogger logger, int connections)
-        : this(dbFactory, databaseWrites, clock, logger, connections, null)
-    {
-    }
-
-    private OutcomeRecorder(IDbContextFactory<PortalDbContext> dbFactory, object databaseWrites, TimeProvider clock, ILogger logger, int connections, Claim? claim)
     {
         sendSlots = new SemaphoreSlim(SendSlots(connections));
         this.dbFactory = dbFactory;
         this.databaseWrites = databaseWrites;
-        this.claim = claim;
         this.clock = clock;
         this.logger = logger;
         // A thread of its own with synchronous calls, for the same reason as the claim (see StartClaim).
@@ -82,9 +69,6 @@ internal sealed class OutcomeRecorder
     }
 
     /// <summary>An outcome that did not come from a send (a give-back, an email that could not be built).</summary>
-    public void Add(Outcome outcome) => Add(outcome, claim ?? throw new InvalidOperationException("This recorder serves many claims: name the outcome's."));
-
-    /// <summary>An outcome of <paramref name="of"/> that did not come from a send.</summary>
     public void Add(Outcome outcome, Claim of) => outcomes.Writer.TryWrite(new(outcome, of, false, null));
 
     /// <summary>Waits until one more email may go on the wire; the slot is freed when <see cref="AddAfterSend"/>'s outcome is committed.</summary>

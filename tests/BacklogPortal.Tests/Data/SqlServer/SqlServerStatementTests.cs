@@ -303,13 +303,13 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
         {
             var clock = services.GetRequiredService<TimeProvider>();
             var claim = new Claim("instance", clock.GetUtcNow().AddMinutes(1));
-            var recorder = new OutcomeRecorder(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), new object(), claim, clock,
-                services.GetRequiredService<ILogger<OutcomeRecorder>>());
-            recorder.Add(new Sent(1, clock.GetUtcNow()));
-            recorder.Add(new Failed(2, clock.GetUtcNow(), 3, Final: false, clock.GetUtcNow().AddMinutes(5), "451 try later"));
-            recorder.Add(new Failed(3, clock.GetUtcNow(), 1, Final: true, clock.GetUtcNow(), "550 no such user"));
-            recorder.Add(new Released(4, null));
-            recorder.Add(new Released(5, "SMTP server unavailable"));
+            var recorder = new OutcomeRecorder(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), new object(), clock,
+                services.GetRequiredService<ILogger<OutcomeRecorder>>(), connections: 1);
+            recorder.Add(new Sent(1, clock.GetUtcNow()), claim);
+            recorder.Add(new Failed(2, clock.GetUtcNow(), 3, Final: false, clock.GetUtcNow().AddMinutes(5), "451 try later"), claim);
+            recorder.Add(new Failed(3, clock.GetUtcNow(), 1, Final: true, clock.GetUtcNow(), "550 no such user"), claim);
+            recorder.Add(new Released(4, null), claim);
+            recorder.Add(new Released(5, "SMTP server unavailable"), claim);
             await recorder.CompleteAsync();
         }),
         new("email queue: an account email stored for the dispatcher", typeof(EmailQueue), async (services, _) =>
