@@ -23,6 +23,9 @@ public static class EtaChangeRules
 
     public static DateOnly LatestEta(DateOnly today) => today.AddYears(MaxYearsAhead);
 
+    /// <summary>The reason text as the audit row stores it: trimmed, and no text at all rather than blanks.</summary>
+    public static string? AuditText(string? reasonText) => string.IsNullOrWhiteSpace(reasonText) ? null : reasonText.Trim();
+
     public static IReadOnlyList<EtaChangeError> Validate(EtaChangeRequest request, DateOnly today)
     {
         var errors = new List<EtaChangeError>();

@@ -13,12 +13,27 @@ namespace BacklogPortal.EtaChanges;
 /// source. Set-based for every target (one line or fifty thousand): a handful of statements, no
 /// tracked entities. See docs/decisions/003-eta-write-path.md.
 /// </summary>
-public sealed class EtaChangeService(
-    IDbContextFactory<PortalDbContext> dbFactory,
-    TimeProvider clock,
-    OutboxSignal outboxSignal,
-    ILogger<EtaChangeService> logger)
+public sealed class EtaChangeService
 {
+    /// <summary>The most lines a change may select to be written in a group with others (see <see cref="ChangeAsync"/>).</summary>
+    internal const int MaxGroupedLines = 100;
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly TimeProvider clock;
+    private readonly OutboxSignal outboxSignal;
+    private readonly ILogger<EtaChangeService> logger;
+    private readonly SqliteGroupCommit<GroupedChange, EtaChangeResult>? groups;
+
+    public EtaChangeService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, OutboxSignal outboxSignal, ILogger<EtaChangeService> logger)
+    {
+        (this.dbFactory, this.clock, this.outboxSignal, this.logger) = (dbFactory, clock, outboxSignal, logger);
+        using var probe = dbFactory.CreateDbContext();
+        if (HoldsTheWriteLock(probe))
+        {
+            groups = new(WriteGroupAsync, WriteAloneAsync, logger);
+        }
+    }
+
     public const string LineConflictMessage =
         "This line was changed by someone else while you were editing it. Nothing was saved; reload the line and try again.";
 
@@ -74,14 +89,51 @@ public sealed class EtaChangeService(
         return new EtaChangeImpact(lineCount, customers, laterCount, lineCount - laterCount, decisions, ids);
     }
 
+    /// <summary>
+    /// One change, in a transaction of its own; on SQLite a change of a few selected lines (a staff edit, an API
+    /// update of one line) is written together with the others that arrive at the same moment (group commit,
+    /// decision 017), each still all or nothing and answered with its own result.
+    /// </summary>
     public async Task<EtaChangeResult> ChangeAsync(EtaChangeRequest request, CancellationToken cancellationToken = default)
     {
         using var activity = Traced(request.Source, request.Target.GetType().Name);
+        if (groups is not null && request.Target is EtaChangeTarget.SelectedLines { Lines.Count: <= MaxGroupedLines })
+        {
+            var now = clock.GetUtcNow();
+            var errors = EtaChangeRules.Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
+            var grouped = errors.Count > 0
+                ? EtaChangeResult.InvalidBecause(errors)
+                : await groups.RunAsync(new GroupedChange(request, now, Guid.NewGuid(), System.Diagnostics.Activity.Current), cancellationToken);
+            return Counted(activity, request.Source, grouped);
+        }
         // A transient SQL Server fault runs the whole change again, from validation to commit, on a fresh context
         // (Data/UnitsOfWork); a commit that landed although its answer was lost is recognised by the batch's audit rows.
         var batchId = Guid.NewGuid();
         var result = await dbFactory.RunWithRetriesAsync(() => ChangeOnceAsync(request, batchId, cancellationToken), () => CommittedAsync(batchId), cancellationToken);
         return Counted(activity, request.Source, result);
+    }
+
+    // One group of changes of selected lines in one transaction on SQLite (decision 017).
+    private async Task<EtaChangeResult[]> WriteGroupAsync(IReadOnlyList<GroupedChange> changes)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var results = await SqliteLineChanges.ApplyAsync(db, changes, logger);
+        if (results.Any(result => result.Outcome == EtaChangeOutcome.Changed))
+        {
+            await transaction.CommitAsync();
+            outboxSignal.Notify();
+        }
+        return results;
+    }
+
+    // A change of a group that failed as a whole, again in a transaction of its own, so that one change's error
+    // is its caller's alone.
+    private Task<EtaChangeResult> WriteAloneAsync(GroupedChange change)
+    {
+        System.Diagnostics.Activity.Current = change.Activity;
+        return dbFactory.RunWithRetriesAsync(
+            () => ChangeOnceAsync(change.Request, change.BatchId, CancellationToken.None), () => CommittedAsync(change.BatchId));
     }
 
     /// <summary>One span per change, tagged with its source and the kind of target it changed.</summary>
@@ -360,7 +412,7 @@ public sealed class EtaChangeService(
             SELECT l."Id", l."CustomerId", l."Eta",
                    {sql.Value<EtaChange>(nameof(EtaChange.NewEta), change.NewEta)},
                    {sql.Value<EtaChange>(nameof(EtaChange.ReasonCode), change.ReasonCode)},
-                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), NullIfEmpty(change.ReasonText))},
+                   {sql.Value<EtaChange>(nameof(EtaChange.ReasonText), EtaChangeRules.AuditText(change.ReasonText))},
                    {sql.Value<EtaChange>(nameof(EtaChange.Source), change.Source)},
                    {sql.Value<EtaChange>(nameof(EtaChange.ChangedBy), change.ChangedBy.Trim())},
                    {sql.Value<EtaChange>(nameof(EtaChange.ChangedAt), change.ChangedAt)},
@@ -445,8 +497,6 @@ public sealed class EtaChangeService(
         EtaChangeTarget.OpenLinesOfSku { Sku: var sku } => $"There is no product with SKU {sku.Trim()}.",
         _ => "The lines were not found.",
     };
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string DiffersFromSql(SqlBuilder sql, DateOnly? newEta) => newEta is { } eta
         ? $"""(l."Eta" IS NULL OR l."Eta" <> {sql.Value<OrderLine>(nameof(OrderLine.Eta), eta)})"""
@@ -553,3 +603,4 @@ public sealed class EtaChangeService(
         public void Dispose() => factory.Dispose();
     }
 }
+
