@@ -37,6 +37,43 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
         Assert.True(consentAfter == line.ConsentRequired, description);
     }
 
+    /// <summary>
+    /// The same cases through a change of one selected line, which SQLite writes in a group with the rule evaluated
+    /// on the line as read instead of in the UPDATE (decision 017): both ways must write the same flag.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ASingleLineChangeFollowsTheSameRule(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
+    {
+        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
+        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
+        var before = (await data.LinesOfAsync(product)).Single();
+
+        var result = await data.Service.ChangeAsync(Request(EtaChangeTarget.ForLine(before.Id, before.Version), Day(newDays)));
+
+        Assert.Equal(EtaChangeOutcome.Changed, result.Outcome);
+        Assert.True(consentAfter == (await data.LinesOfAsync(product)).Single().ConsentRequired, description);
+    }
+
+    [Fact]
+    public async Task ASingleLineChangeResetsALaterDatesAnswerAndKeepsAnEarlierOnes()
+    {
+        var later = await data.ProductWithLinesAsync(1, new LineSpec(Promised.AddDays(5), Response: CustomerResponse.AcceptedNewDate));
+        var earlier = await data.ProductWithLinesAsync(1, new LineSpec(Promised.AddDays(5), Response: CustomerResponse.AcceptedNewDate));
+        var laterLine = (await data.LinesOfAsync(later)).Single();
+        var earlierLine = (await data.LinesOfAsync(earlier)).Single();
+
+        await Task.WhenAll(
+            data.Service.ChangeAsync(Request(EtaChangeTarget.ForLine(laterLine.Id, laterLine.Version), Promised.AddDays(8))),
+            data.Service.ChangeAsync(Request(EtaChangeTarget.ForLine(earlierLine.Id, earlierLine.Version), Promised.AddDays(2), EtaReasonCode.StockArrivedEarly)));
+
+        var movedLater = (await data.LinesOfAsync(later)).Single();
+        var movedEarlier = (await data.LinesOfAsync(earlier)).Single();
+        Assert.Equal((CustomerResponse.None, (string?)null, (DateTimeOffset?)null), (movedLater.CustomerResponse, movedLater.CustomerRespondedBy, movedLater.CustomerRespondedAt));
+        Assert.Equal((CustomerResponse.AcceptedNewDate, "customer@example.com"), (movedEarlier.CustomerResponse, movedEarlier.CustomerRespondedBy));
+        Assert.NotNull(movedEarlier.CustomerRespondedAt);
+    }
+
     [Fact]
     public async Task APromisedDateUnknownMakesEveryDelayNeedConsent()
     {

@@ -60,6 +60,7 @@ public sealed class SqlServerStatementTests(ITestOutputHelper output)
     private static readonly Dictionary<Type, string> NotCovered = new()
     {
         [typeof(SqliteEtaBatch)] = "SQLite only: the ETA write path uses it when its transaction holds SQLite's write lock to give the batch's connection a larger page cache (BacklogFiguresTests, EtaImportTests).",
+        [typeof(SqliteLineChanges)] = "SQLite only: changes of selected lines written in groups while the group's transaction holds SQLite's write lock; on SQL Server each change takes the set-based path with its row locks (GroupCommitTests, DelayConsentTests, BacklogFiguresTests).",
     };
 
     /// <param name="Covers">The portal type whose statements this scenario sends; null for framework stores.</param>
