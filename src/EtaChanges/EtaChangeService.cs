@@ -117,8 +117,11 @@ public sealed class EtaChangeService
     private async Task<EtaChangeResult[]> WriteGroupAsync(IReadOnlyList<GroupedChange> changes)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var results = await SqliteLineChanges.ApplyAsync(db, changes, logger);
+        await db.Database.OpenConnectionAsync();
+        // ADO.NET's own transaction, not deferred (BEGIN IMMEDIATE, like EF's here): the write lock from the first
+        // statement, without EF's bookkeeping around it, as every statement of the group is a plain command.
+        await using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: false);
+        var results = await SqliteLineChanges.ApplyAsync(db, transaction, changes, logger);
         if (results.Any(result => result.Outcome == EtaChangeOutcome.Changed))
         {
             await transaction.CommitAsync();
