@@ -140,13 +140,22 @@ export API_WRK_DIR="$repo/bench/api-wrk" API_WRK_KEY="$key" API_WRK_LINES="$line
 
 # Runs wrk once; the Lua scripts print one RESULT line (report.lua), kept in $work/<phase>.out.
 run_wrk() {
-  local phase=$1 seconds=$2 script=$3 url=$4
-  API_WRK_PHASE=$phase wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
-    -s "$API_WRK_DIR/$script" "$url" >"$work/$phase.out"
-  grep -q '^RESULT ' "$work/$phase.out" || { cat "$work/$phase.out" >&2; echo "wrk printed no RESULT for $phase." >&2; exit 1; }
+  local phase=$1 seconds=$2 script=$3 url=$4 portal_before portal_after
+  # CPU seconds of each side: the point of a separate C client is that it leaves the cores to the portal, so say
+  # how much each one took (the portal from /proc, wrk from bash's `time`, user + system).
+  portal_before=$(cpu_seconds "$app_pid")
+  { time API_WRK_PHASE=$phase wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
+      -s "$API_WRK_DIR/$script" "$url" >"$work/$phase.out"; } 2>"$work/$phase.time"
+  portal_after=$(cpu_seconds "$app_pid")
+  grep -q '^RESULT ' "$work/$phase.out" || { cat "$work/$phase.out" "$work/$phase.time" >&2; echo "wrk printed no RESULT for $phase." >&2; exit 1; }
+  python3 -c 'import sys; print(f"CPU wrk_s={sum(map(float, sys.argv[1].split())):.1f} portal_s={float(sys.argv[3]) - float(sys.argv[2]):.1f}")' \
+    "$(tail -n 1 "$work/$phase.time")" "$portal_before" "$portal_after" >>"$work/$phase.out"
 }
+# A process's user + system CPU seconds so far (fields 14 and 15 of /proc/<pid>/stat, in clock ticks).
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+TIMEFORMAT='%U %S'
 # One field of a phase's RESULT line, e.g. field put rps.
-field() { grep '^RESULT ' "$work/$1.out" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+field() { grep '^RESULT \|^CPU ' "$work/$1.out" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # Every PUT must move its line's ETA. The warm-up alternates between other dates than the measured phase (+13/+14
 # vs +11/+12): each wrk run starts its count afresh, so with the same two dates the measured phase's first PUT of a
@@ -172,12 +181,13 @@ stop_app
 
 echo
 echo "wrk -t$threads -c$connections, ${duration} s per phase, $lines lines; $(nproc) cores; load average $load_before before, $load_after after"
-printf '%-40s %10s %9s %9s %9s %9s %8s\n' phase requests req/s p50_ms p95_ms p99_ms non-2xx
+printf '%-40s %9s %8s %8s %8s %8s %7s %11s %11s\n' phase requests req/s p50_ms p95_ms p99_ms non-2xx "wrk CPU s" "portal CPU s"
 label() { case "$1" in health) echo "GET /health (framework floor)" ;; events) echo "GET /api/v1/events, empty (API floor)" ;; put) echo "PUT .../lines/{n}/eta" ;; esac; }
 failed=0
 for phase in "${phases[@]}"; do
-  printf '%-40s %10s %9s %9s %9s %9s %8s\n' "$(label "$phase")" "$(field "$phase" requests)" "$(field "$phase" rps)" \
-    "$(field "$phase" p50_ms)" "$(field "$phase" p95_ms)" "$(field "$phase" p99_ms)" "$(field "$phase" not_ok)"
+  printf '%-40s %9s %8s %8s %8s %8s %7s %11s %11s\n' "$(label "$phase")" "$(field "$phase" requests)" "$(field "$phase" rps)" \
+    "$(field "$phase" p50_ms)" "$(field "$phase" p95_ms)" "$(field "$phase" p99_ms)" "$(field "$phase" not_ok)" \
+    "$(field "$phase" wrk_s)" "$(field "$phase" portal_s)"
 done
 for phase in "${phases[@]/%/-warmup}" "${phases[@]}"; do
   if [ "$(field "$phase" not_ok)" != 0 ] || [ "$(field "$phase" socket_errors)" != 0 ]; then
