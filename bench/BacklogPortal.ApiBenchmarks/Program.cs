@@ -30,7 +30,9 @@ using Microsoft.Extensions.Logging;
 //
 // The portal runs in this process on a Kestrel loopback port, built by the same AddPortal()/UsePortal()
 // as Program.cs (Production environment, SQLite, background email loops off so that only the API
-// writes). Exit code 1 when a bar is missed (≥ 1,000 updates/s, p95 ≤ 20 ms, order upsert ≤ 2 s).
+// writes). Exit code 1 when a bar is missed: the write path in-process (≥ 1,000 updates/s, p95 ≤ 20 ms) or the order
+// upsert (≤ 2 s). The API's own figure is printed beside its floors; bench/api-wrk.sh judges it with a load client in
+// a process of its own.
 var requests = 5_000;
 var concurrency = 8;
 var lines = 2_000;
@@ -184,8 +186,13 @@ Console.WriteLine($"order upsert, the same {orderLines:N0} lines again with ever
 Console.WriteLine($"load average after the run: {LoadAverage()}");
 
 await app.StopAsync();
-var missed = api.PerSecond < 1_000 || api.P95 > 20 || createMs > 2_000;
-Console.WriteLine(missed ? "BAR MISSED (≥ 1,000 updates/s, p95 ≤ 20 ms, order upsert ≤ 2 s)" : "bars met");
+// The HTTP bar is judged by bench/api-wrk.sh, whose load client runs outside the portal's process: here the client
+// takes part of the two cores it measures (docs/PERFORMANCE.md, "ERP API"). This program holds the write path to the
+// same bar in-process, and the order upsert to its own.
+var missed = inProcess.PerSecond < 1_000 || inProcess.P95 > 20 || createMs > 2_000;
+Console.WriteLine(missed
+    ? "BAR MISSED (write path in-process ≥ 1,000 updates/s with p95 ≤ 20 ms, order upsert ≤ 2 s)"
+    : "bars met: write path in-process ≥ 1,000 updates/s with p95 ≤ 20 ms, order upsert ≤ 2 s (the HTTP bar: bench/api-wrk.sh)");
 return missed ? 1 : 0;
 
 async Task<Phase> RunAsync(string name, int count, Func<int, int, Task> call, bool print = true)
