@@ -28,8 +28,7 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
     [MemberData(nameof(Cases))]
     public async Task ConsentFollowsTheFtcRule(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
     {
-        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
-        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
+        var (product, _) = await CaseLineAsync(oldDays, consentBefore);
 
         await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(product.Sku), Day(newDays)));
 
@@ -45,9 +44,7 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
     [MemberData(nameof(Cases))]
     public async Task ASingleLineChangeFollowsTheSameRule(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
     {
-        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
-        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
-        var before = (await data.LinesOfAsync(product)).Single();
+        var (product, before) = await CaseLineAsync(oldDays, consentBefore);
 
         var result = await data.Service.ChangeAsync(Request(EtaChangeTarget.ForLine(before.Id, before.Version), Day(newDays)));
 
@@ -113,9 +110,7 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
     [MemberData(nameof(Cases))]
     public async Task TheCompiledRuleAgreesWithTheDatabase(string description, int? oldDays, int? newDays, bool consentBefore, bool consentAfter)
     {
-        DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
-        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
-        var before = (await data.LinesOfAsync(product)).Single();
+        var (product, before) = await CaseLineAsync(oldDays, consentBefore);
         var compiled = DelayConsent.RequiredAfter(Day(newDays)).Compile()(before);
 
         await data.Service.ChangeAsync(Request(EtaChangeTarget.ForSku(product.Sku), Day(newDays)));
@@ -123,5 +118,14 @@ public sealed class DelayConsentTests(PortalAppFactory factory) : IClassFixture<
         var written = (await data.LinesOfAsync(product)).Single().ConsentRequired;
         Assert.True(written == compiled, $"{description}: the database wrote {written}, the compiled rule says {compiled}");
         Assert.True(consentAfter == written, description);
+    }
+
+    private static DateOnly? Day(int? days) => days is { } d ? Promised.AddDays(d) : null;
+
+    /// <summary>One line of a case: its ETA <paramref name="oldDays"/> after the promise, already moved once unless on it.</summary>
+    private async Task<(Product Product, OrderLine Line)> CaseLineAsync(int? oldDays, bool consentBefore)
+    {
+        var product = await data.ProductWithLinesAsync(1, new LineSpec(Day(oldDays), ConsentRequired: consentBefore, EtaChangeCount: oldDays is 0 ? 0 : 1));
+        return (product, (await data.LinesOfAsync(product)).Single());
     }
 }
