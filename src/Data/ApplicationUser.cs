@@ -14,11 +14,13 @@ public class ApplicationUser : IdentityUser
     public const int MaxDisplayNameLength = 100;
 
     /// <summary>The person's name, used to greet them; null when they gave none.</summary>
+    [MaxLength(200)]
     public string? DisplayName { get; set; }
 
     /// <summary>The user switched their own address off on the settings page: their customer's notices do not go to it.</summary>
     public bool ExcludedFromNotifications { get; set; }
 
     /// <summary>SHA-256 (hex) of the secret in the user's personal calendar feed URL; null: no feed.</summary>
+    [MaxLength(SecretToken.HashLength)]
     public string? CalendarFeedTokenHash { get; set; }
 }

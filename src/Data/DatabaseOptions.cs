@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace BacklogPortal.Data;
 
 public sealed class DatabaseOptions

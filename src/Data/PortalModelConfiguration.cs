@@ -6,9 +6,7 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
 {
     public void Configure(EntityTypeBuilder<ApplicationUser> user)
     {
-        user.Property(u => u.DisplayName).HasMaxLength(200);
         user.HasOne(u => u.Customer).WithMany().HasForeignKey(u => u.CustomerId).OnDelete(DeleteBehavior.Restrict);
-        user.Property(u => u.CalendarFeedTokenHash).HasMaxLength(64);
         // The feed looks a user up by the hash of the token in its URL.
         user.HasIndex(u => u.CalendarFeedTokenHash).IsUnique();
     }
@@ -18,12 +16,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
 {
     public void Configure(EntityTypeBuilder<Customer> customer)
     {
-        customer.Property(c => c.Number).HasMaxLength(40);
         customer.HasIndex(c => c.Number).IsUnique();
-        customer.Property(c => c.Name).HasMaxLength(200);
-        customer.Property(c => c.NotificationEmail).HasMaxLength(256);
-        customer.Property(c => c.Culture).HasMaxLength(20);
-        customer.Property(c => c.TimeZoneId).HasMaxLength(64);
     }
 }
 
@@ -31,8 +24,6 @@ internal sealed class NotificationRecipientConfiguration : IEntityTypeConfigurat
 {
     public void Configure(EntityTypeBuilder<NotificationRecipient> recipient)
     {
-        recipient.Property(r => r.Email).HasMaxLength(NotificationRecipient.MaxEmailLength);
-        recipient.Property(r => r.ConfirmationTokenHash).HasMaxLength(64);
         recipient.HasOne<Customer>().WithMany(c => c.NotificationRecipients).HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.Cascade);
         recipient.HasIndex(r => new { r.CustomerId, r.Email }).IsUnique();
         recipient.HasIndex(r => r.ConfirmationTokenHash).IsUnique();
@@ -43,10 +34,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
 {
     public void Configure(EntityTypeBuilder<Product> product)
     {
-        product.Property(p => p.Sku).HasMaxLength(64);
         product.HasIndex(p => p.Sku).IsUnique();
-        product.Property(p => p.Name).HasMaxLength(200);
-        product.Property(p => p.UnitPrice).HasPrecision(18, 2);
     }
 }
 
@@ -54,7 +42,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> order)
     {
-        order.Property(o => o.OrderNumber).HasMaxLength(40);
         order.HasIndex(o => o.OrderNumber).IsUnique();
         order.HasIndex(o => o.CustomerId);
         order.HasOne(o => o.Customer).WithMany(c => c.Orders).HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Restrict);
@@ -82,8 +69,6 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         // Staff dashboard: the customers' answers of the last days (covering: no line is read).
         line.HasIndex(l => new { l.CustomerRespondedAt, l.CustomerResponse });
 
-        line.Property(l => l.UnitPrice).HasPrecision(18, 2);
-        line.Property(l => l.CustomerRespondedBy).HasMaxLength(256);
         line.Property(l => l.Version).IsConcurrencyToken();
         line.Ignore(l => l.QuantityOpen);
         line.Ignore(l => l.SlipDays);
@@ -101,8 +86,6 @@ internal sealed class EtaChangeConfiguration : IEntityTypeConfiguration<EtaChang
         change.HasOne(c => c.OrderLine).WithMany(l => l.EtaChanges).HasForeignKey(c => c.OrderLineId).OnDelete(DeleteBehavior.Cascade);
         change.HasIndex(c => new { c.OrderLineId, c.ChangedAt });
         change.HasIndex(c => new { c.CustomerId, c.ChangedAt });
-        change.Property(c => c.ReasonText).HasMaxLength(EtaChange.MaxReasonTextLength);
-        change.Property(c => c.ChangedBy).HasMaxLength(EtaChange.MaxChangedByLength);
         change.HasIndex(c => c.BatchId);
         // Staff dashboard: the changes of the last days, by source, and the lines they touched (covering).
         change.HasIndex(c => new { c.ChangedAt, c.Source, c.OrderLineId });
@@ -116,7 +99,6 @@ internal sealed class NotificationOutboxEntryConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<NotificationOutboxEntry> entry)
     {
         entry.ToTable("NotificationOutbox");
-        entry.Property(e => e.TraceParent).HasMaxLength(NotificationOutboxEntry.MaxTraceParentLength).IsUnicode(false);
         // The composer's scan: unprocessed entries, oldest first, grouped per customer.
         entry.HasIndex(e => new { e.ProcessedAt, e.CustomerId, e.CreatedAt });
         entry.HasIndex(e => e.NotificationId);
@@ -137,12 +119,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> notification)
     {
-        notification.Property(n => n.ToAddress).HasMaxLength(Notification.MaxToAddressLength);
-        notification.Property(n => n.Subject).HasMaxLength(Notification.MaxSubjectLength);
-        notification.Property(n => n.LeaseOwner).HasMaxLength(Notification.MaxLeaseOwnerLength);
-        notification.Property(n => n.LastError).HasMaxLength(Notification.MaxLastErrorLength);
-        notification.Property(n => n.MessageId).HasMaxLength(Notification.MaxMessageIdLength);
-        notification.Property(n => n.TraceParent).HasMaxLength(Notification.MaxTraceParentLength).IsUnicode(false);
         // The dispatcher's claim: due messages not under a live lease.
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt });
         notification.HasIndex(n => new { n.CustomerId, n.CreatedAt });
@@ -165,7 +141,6 @@ internal sealed class CustomerAnswerConfiguration : IEntityTypeConfiguration<Cus
 {
     public void Configure(EntityTypeBuilder<CustomerAnswer> answer)
     {
-        answer.Property(a => a.AnsweredBy).HasMaxLength(CustomerAnswer.MaxAnsweredByLength);
         // The history drawer: one line's answers in order.
         answer.HasIndex(a => new { a.OrderLineId, a.AnsweredAt });
         answer.HasOne<OrderLine>().WithMany().HasForeignKey(a => a.OrderLineId).OnDelete(DeleteBehavior.Cascade);
@@ -178,9 +153,7 @@ internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClien
 {
     public void Configure(EntityTypeBuilder<ApiClient> client)
     {
-        client.Property(c => c.Name).HasMaxLength(100);
         client.HasIndex(c => c.Name).IsUnique();
-        client.Property(c => c.KeyHash).HasMaxLength(64);
         client.HasIndex(c => c.KeyHash).IsUnique();
     }
 }
@@ -192,9 +165,6 @@ internal sealed class LineShipmentConfiguration : IEntityTypeConfiguration<LineS
         shipment.HasOne(s => s.OrderLine).WithMany().HasForeignKey(s => s.OrderLineId).OnDelete(DeleteBehavior.Cascade);
         shipment.HasIndex(s => s.OrderLineId);
         shipment.HasIndex(s => new { s.CustomerId, s.RecordedAt });
-        shipment.Property(s => s.Carrier).HasMaxLength(100);
-        shipment.Property(s => s.TrackingNumber).HasMaxLength(100);
-        shipment.Property(s => s.RecordedBy).HasMaxLength(256);
     }
 }
 
@@ -204,8 +174,6 @@ internal sealed class LineCancellationConfiguration : IEntityTypeConfiguration<L
     {
         cancellation.HasOne(c => c.OrderLine).WithMany().HasForeignKey(c => c.OrderLineId).OnDelete(DeleteBehavior.Cascade);
         cancellation.HasIndex(c => c.OrderLineId);
-        cancellation.Property(c => c.Reason).HasMaxLength(500);
-        cancellation.Property(c => c.RecordedBy).HasMaxLength(256);
     }
 }
 
@@ -216,13 +184,6 @@ internal sealed class IntegrationEventConfiguration : IEntityTypeConfiguration<I
         // The sequence is assigned by the writer under the write lock (gap-free, commit order), never by the database.
         feed.HasKey(e => e.Sequence);
         feed.Property(e => e.Sequence).ValueGeneratedNever();
-        feed.Property(e => e.CustomerNumber).HasMaxLength(40);
-        feed.Property(e => e.OrderNumber).HasMaxLength(40);
-        feed.Property(e => e.Sku).HasMaxLength(64);
-        feed.Property(e => e.Carrier).HasMaxLength(100);
-        feed.Property(e => e.TrackingNumber).HasMaxLength(100);
-        feed.Property(e => e.Reason).HasMaxLength(500);
-        feed.Property(e => e.By).HasMaxLength(256);
     }
 }
 
@@ -230,10 +191,6 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
     {
-        record.Property(r => r.Key).HasMaxLength(200);
-        record.Property(r => r.RequestHash).HasMaxLength(64);
-        record.Property(r => r.ContentType).HasMaxLength(200);
-        record.Property(r => r.Location).HasMaxLength(2000);
         record.HasIndex(r => new { r.ApiClientId, r.Key }).IsUnique();
         record.HasIndex(r => r.CreatedAt);
         record.HasOne<ApiClient>().WithMany().HasForeignKey(r => r.ApiClientId).OnDelete(DeleteBehavior.Cascade);

@@ -3,11 +3,15 @@ namespace BacklogPortal.Domain;
 /// <summary>A machine client of the ERP API, authenticated by the <c>X-Api-Key</c> header.</summary>
 public class ApiClient
 {
+    public const int MaxNameLength = 100;
+
     public int Id { get; set; }
 
+    [MaxLength(MaxNameLength)]
     public required string Name { get; set; }
 
     /// <summary>SHA-256 of the key, hex; the key itself is shown once and never stored.</summary>
+    [MaxLength(SecretToken.HashLength)]
     public required string KeyHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -22,6 +22,7 @@ public class CustomerAnswer
     public DateTimeOffset AnsweredAt { get; set; }
 
     /// <summary>The user who answered (their email address).</summary>
+    [MaxLength(MaxAnsweredByLength)]
     public required string AnsweredBy { get; set; }
 
     public AnswerSource Source { get; set; }

@@ -24,11 +24,13 @@ public class EtaChange
 
     public EtaReasonCode ReasonCode { get; set; }
 
+    [MaxLength(MaxReasonTextLength)]
     public string? ReasonText { get; set; }
 
     public ChangeSource Source { get; set; }
 
     /// <summary>Who made the change: a user's email, an API client's name or an import file.</summary>
+    [MaxLength(MaxChangedByLength)]
     public required string ChangedBy { get; set; }
 
     public DateTimeOffset ChangedAt { get; set; }

@@ -17,14 +17,17 @@ public class IntegrationEvent
 
     public int CustomerId { get; set; }
 
+    [MaxLength(Customer.MaxNumberLength)]
     public required string CustomerNumber { get; set; }
 
     public int OrderLineId { get; set; }
 
+    [MaxLength(Order.MaxOrderNumberLength)]
     public required string OrderNumber { get; set; }
 
     public int LineNumber { get; set; }
 
+    [MaxLength(Product.MaxSkuLength)]
     public required string Sku { get; set; }
 
     /// <summary>Units shipped or cancelled; null for an accepted date.</summary>
@@ -35,15 +38,19 @@ public class IntegrationEvent
 
     public DateOnly? ShippedOn { get; set; }
 
+    [MaxLength(LineShipment.MaxCarrierLength)]
     public string? Carrier { get; set; }
 
+    [MaxLength(LineShipment.MaxTrackingNumberLength)]
     public string? TrackingNumber { get; set; }
 
+    [MaxLength(LineCancellation.MaxReasonLength)]
     public string? Reason { get; set; }
 
     public ChangeSource Source { get; set; }
 
     /// <summary>Who acted: a customer user's email, a staff user's email or an API client's name.</summary>
+    [MaxLength(LineFulfilmentRecord.MaxRecordedByLength)]
     public required string By { get; set; }
 }
 

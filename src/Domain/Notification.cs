@@ -29,8 +29,10 @@ public class Notification
 
     public NotificationKind Kind { get; set; }
 
+    [MaxLength(MaxToAddressLength)]
     public required string ToAddress { get; set; }
 
+    [MaxLength(MaxSubjectLength)]
     public required string Subject { get; set; }
 
     /// <summary>Written with the notification, never updated; null only on a row read without it.</summary>
@@ -44,10 +46,12 @@ public class Notification
     public DateTimeOffset NextAttemptAt { get; set; }
 
     /// <summary>The dispatcher instance that holds the claim, until <see cref="LeaseExpiresAt"/>.</summary>
+    [MaxLength(MaxLeaseOwnerLength)]
     public string? LeaseOwner { get; set; }
 
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
+    [MaxLength(MaxLastErrorLength)]
     public string? LastError { get; set; }
 
     public DateTimeOffset? LastAttemptAt { get; set; }
@@ -57,6 +61,7 @@ public class Notification
     public DateTimeOffset? SentAt { get; set; }
 
     /// <summary>Derived from <see cref="Id"/>: a resend of the same record carries the same Message-ID.</summary>
+    [MaxLength(MaxMessageIdLength)]
     public string? MessageId { get; set; }
 
     /// <summary>
@@ -64,6 +69,7 @@ public class Notification
     /// request that queued an account email); every <c>SendEmail</c> span of it is a child of this context
     /// (decision 014). Null when no trace was recorded.
     /// </summary>
+    [MaxLength(MaxTraceParentLength), Unicode(false)]
     public string? TraceParent { get; set; }
 }
 

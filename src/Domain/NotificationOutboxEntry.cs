@@ -54,6 +54,7 @@ public class NotificationOutboxEntry
     /// The W3C <c>traceparent</c> of the change that wrote this entry (its <c>EtaChange</c> span), so that the email
     /// composed later links back to it (decision 014); null when the writer ran outside any trace.
     /// </summary>
+    [MaxLength(MaxTraceParentLength), Unicode(false)]
     public string? TraceParent { get; set; }
 }
 

@@ -16,6 +16,7 @@ public class NotificationRecipient
 
     public int CustomerId { get; set; }
 
+    [MaxLength(MaxEmailLength)]
     public required string Email { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }
@@ -24,6 +25,7 @@ public class NotificationRecipient
     public DateTimeOffset? ConfirmedAt { get; set; }
 
     /// <summary>SHA-256 of the secret in the confirmation link (hex); the secret itself is never stored.</summary>
+    [MaxLength(SecretToken.HashLength)]
     public string? ConfirmationTokenHash { get; set; }
 
     public DateTimeOffset ConfirmationExpiresAt { get; set; }

@@ -2,9 +2,12 @@ namespace BacklogPortal.Domain;
 
 public class Order
 {
+    public const int MaxOrderNumberLength = 40;
+
     public int Id { get; set; }
 
     /// <summary>The ERP's order number, shown to customers and used in routes (/orders/{orderNumber}).</summary>
+    [MaxLength(MaxOrderNumberLength)]
     public required string OrderNumber { get; set; }
 
     public int CustomerId { get; set; }

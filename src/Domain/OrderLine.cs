@@ -33,6 +33,7 @@ public class OrderLine
 
     public int QuantityOpen => LineRules.OpenQuantity(QuantityOrdered, QuantityShipped, QuantityCancelled);
 
+    [Precision(18, 2)]
     public decimal UnitPrice { get; set; }
 
     /// <summary>The date promised when the order was taken. Never changes.</summary>
@@ -53,6 +54,7 @@ public class OrderLine
 
     public DateTimeOffset? CustomerRespondedAt { get; set; }
 
+    [MaxLength(CustomerAnswer.MaxAnsweredByLength)]
     public string? CustomerRespondedBy { get; set; }
 
     /// <summary>

@@ -13,6 +13,9 @@ public static class SecretToken
     /// <summary>The length of a token's text (32 bytes in base64url, without padding).</summary>
     public const int Length = 43;
 
+    /// <summary>The length of a stored hash: SHA-256 in lower-case hex (tokens here, API keys and idempotent requests alike).</summary>
+    public const int HashLength = 64;
+
     public static string New() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The stored form; null for text that cannot be a token, so a malformed URL never reaches the database.</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using MimeKit;
 
 namespace BacklogPortal.Email;

@@ -12,8 +12,8 @@ public static class EmailExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
         builder.Services.AddSingleton<MailConnectionFactory>();
+        builder.Services.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
         builder.Services.AddHealthChecks().AddCheck<SmtpReachableHealthCheck>("smtp", tags: [HealthTags.Ready]);
         return builder;
     }

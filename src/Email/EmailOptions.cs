@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace BacklogPortal.Email;
 
 /// <summary>The <c>Email:*</c> keys of the SPEC contract.</summary>

@@ -20,11 +20,6 @@ public sealed class LineFulfilmentService(
     TimeProvider clock,
     ILogger<LineFulfilmentService> logger)
 {
-    public const int MaxCarrierLength = 100;
-    public const int MaxTrackingNumberLength = 100;
-    public const int MaxReasonLength = 500;
-    public const int MaxRecordedByLength = 256;
-
     /// <summary>Most lines in one call: a selection on /staff/lines is limited the same way (one statement per line).</summary>
     public const int MaxLinesPerCall = DatabaseLimits.MaxIdsPerStatement;
 
@@ -55,8 +50,8 @@ public sealed class LineFulfilmentService(
                 {
                     errors.Add(new(nameof(request.ShippedOn), $"The shipping date {request.ShippedOn:yyyy-MM-dd} is more than a year ago; check the year."));
                 }
-                CheckText(request.Carrier, MaxCarrierLength, nameof(request.Carrier), "carrier", errors);
-                CheckText(request.TrackingNumber, MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", errors);
+                CheckText(request.Carrier, LineShipment.MaxCarrierLength, nameof(request.Carrier), "carrier", errors);
+                CheckText(request.TrackingNumber, LineShipment.MaxTrackingNumberLength, nameof(request.TrackingNumber), "tracking number", errors);
             },
             (request, by) => new LineWrite(request,
                 s => s
@@ -85,7 +80,7 @@ public sealed class LineFulfilmentService(
     {
         var now = clock.GetUtcNow();
         return CheckThenRecordAsync(Verb.Cancel, requests,
-            (request, errors) => CheckText(request.Reason, MaxReasonLength, nameof(request.Reason), "reason", errors),
+            (request, errors) => CheckText(request.Reason, LineCancellation.MaxReasonLength, nameof(request.Reason), "reason", errors),
             (request, by) => new LineWrite(request,
                 s => s
                     .SetProperty(l => l.QuantityCancelled, l => l.QuantityCancelled + request.Quantity)
@@ -351,9 +346,9 @@ public sealed class LineFulfilmentService(
         {
             errors.Add(new("RecordedBy", "Who records it is required for the audit trail."));
         }
-        else if (recordedBy.Trim().Length > MaxRecordedByLength)
+        else if (recordedBy.Trim().Length > LineFulfilmentRecord.MaxRecordedByLength)
         {
-            errors.Add(new("RecordedBy", $"The name of who records it is longer than {MaxRecordedByLength} characters."));
+            errors.Add(new("RecordedBy", $"The name of who records it is longer than {LineFulfilmentRecord.MaxRecordedByLength} characters."));
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 
 namespace BacklogPortal.Hosting;

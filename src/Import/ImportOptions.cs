@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace BacklogPortal.Import;
 
 /// <summary>Limits of the ETA import (<c>/staff/import</c>).</summary>

@@ -53,7 +53,7 @@ internal static class ApiDocument
                     In = ParameterLocation.Header,
                     Required = false,
                     Description = "Makes a retry safe: the first answer is kept for 24 hours and returned again for the same key and request; the same key with another request gets 422.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyMiddleware.MaxKeyLength },
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyRecord.MaxKeyLength },
                     Example = JsonValue.Create("8c5d1f7e-4b1a-4bd2-9a53-0d6f3c7f2a11"),
                 });
             }

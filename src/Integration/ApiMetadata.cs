@@ -13,12 +13,16 @@ internal static class ApiMetadata
         return description is null ? route : route.WithDescription(description);
     }
 
-    /// <summary>An upsert by natural key: the body in; the resource back with 200 (updated) or 201 (created); 400 with field errors.</summary>
+    /// <summary>
+    /// An upsert by natural key: the body in; the resource back with 200 (updated) or 201 (created); 400 with field
+    /// errors; 409 when a concurrent change won or the first request with the same Idempotency-Key is still running.
+    /// </summary>
     public static RouteHandlerBuilder Upsert<TBody, TResource>(this RouteHandlerBuilder route) where TBody : notnull => route
         .Accepts<TBody>("application/json")
         .Produces<TResource>(StatusCodes.Status200OK)
         .Produces<TResource>(StatusCodes.Status201Created)
-        .ProducesValidationProblem();
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>
     /// A command on something that must exist (a line, a SKU): the body in; the result with <paramref name="status"/>; 400

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using BacklogPortal.Data;
 
@@ -7,11 +6,6 @@ namespace BacklogPortal.Integration;
 /// <summary><c>/api/v1/customers</c>: customers by the ERP's customer number, and their open lines for reconciliation.</summary>
 public static class CustomerEndpoints
 {
-    public const int MaxNumberLength = 40;
-    public const int MaxNameLength = 200;
-    public const int MaxEmailLength = 256;
-    public const int MaxOpenLinesPage = 1_000;
-
     public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
     {
         var customers = api.MapGroup("/customers").WithTags("Customers");
@@ -60,19 +54,19 @@ public static class CustomerEndpoints
     private static (string Number, string Name, bool EmailGiven, string? Email, string? Culture, string? TimeZone) Check(
         string customerNumber, CustomerBody body, FieldErrors errors)
     {
-        var number = errors.Text("customerNumber", customerNumber, MaxNumberLength, required: true);
-        var name = errors.Text("name", body.Name, MaxNameLength, required: true);
-        var email = errors.Text("notificationEmail", body.NotificationEmail, MaxEmailLength);
+        var number = errors.Text("customerNumber", customerNumber, Customer.MaxNumberLength, required: true);
+        var name = errors.Text("name", body.Name, Customer.MaxNameLength, required: true);
+        var email = errors.Text("notificationEmail", body.NotificationEmail, Customer.MaxNotificationEmailLength);
         if (email is not null && !new EmailAddressAttribute().IsValid(email))
         {
             errors.Add("notificationEmail", "Not an email address.");
         }
-        var culture = errors.Text("culture", body.Culture, 20);
+        var culture = errors.Text("culture", body.Culture, Customer.MaxCultureLength);
         if (culture is not null && !IsCulture(culture))
         {
             errors.Add("culture", "Unknown culture: use a BCP 47 name such as en-US or de-DE.");
         }
-        var timeZone = errors.Text("timeZone", body.TimeZone, 64);
+        var timeZone = errors.Text("timeZone", body.TimeZone, Customer.MaxTimeZoneIdLength);
         if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
         {
             errors.Add("timeZone", "Unknown time zone: use an IANA id such as Europe/Berlin or America/New_York.");
@@ -90,7 +84,7 @@ public static class CustomerEndpoints
         {
             errors.Add("cursor", "Not a cursor: pass nextCursor from the previous page, or nothing for the first page.");
         }
-        var take = ApiQuery.Limit(limit, 200, MaxOpenLinesPage, errors);
+        var take = ApiQuery.Limit(limit, 200, errors);
         if (errors.Any)
         {
             return errors.ToProblem("The query has invalid parameters.");
@@ -136,15 +130,18 @@ public static class CustomerEndpoints
 /// <summary>Query-string values, parsed by hand so that a bad one is a field error rather than a bare 400.</summary>
 internal static class ApiQuery
 {
-    public static int Limit(string? value, int fallback, int max, FieldErrors errors)
+    /// <summary>The most rows any list of the API returns at once.</summary>
+    public const int MaxLimit = 1_000;
+
+    public static int Limit(string? value, int fallback, FieldErrors errors)
     {
         if (string.IsNullOrEmpty(value))
         {
             return fallback;
         }
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > max)
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > MaxLimit)
         {
-            errors.Add("limit", $"Use a whole number from 1 to {max}.");
+            errors.Add("limit", $"Use a whole number from 1 to {MaxLimit}.");
             return fallback;
         }
         return limit;

@@ -20,7 +20,6 @@ public sealed class ErpOrders(
     IOptions<IntegrationOptions> options,
     ILogger<ErpOrders> logger)
 {
-    public const int MaxOrderNumberLength = 40;
     public const int MaxLineNumber = 1_000_000;
     public const int MaxQuantity = 1_000_000;
     public const string ChangedWithOrderText = "Changed with the order in the ERP";
@@ -35,8 +34,8 @@ public sealed class ErpOrders(
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = new FieldErrors();
-        var number = errors.Text("orderNumber", orderNumber, MaxOrderNumberLength, required: true);
-        var customerNumber = errors.Text("customerNumber", body.CustomerNumber, CustomerEndpoints.MaxNumberLength, required: true);
+        var number = errors.Text("orderNumber", orderNumber, Order.MaxOrderNumberLength, required: true);
+        var customerNumber = errors.Text("customerNumber", body.CustomerNumber, Customer.MaxNumberLength, required: true);
         var orderDate = errors.Required("orderDate", body.OrderDate);
         if (orderDate is { } date && (date < EtaChangeRules.EarliestEta || date > today.AddDays(1)))
         {
@@ -302,7 +301,7 @@ public sealed class ErpOrders(
             {
                 errors.Add($"{field}.lineNumber", $"Line number {n} appears twice.");
             }
-            var sku = errors.Text($"{field}.sku", line.Sku, Products.ProductCatalog.MaxSkuLength, required: true);
+            var sku = errors.Text($"{field}.sku", line.Sku, Product.MaxSkuLength, required: true);
             var kind = errors.Required($"{field}.kind", line.Kind);
             var quantity = errors.Required($"{field}.quantity", line.Quantity);
             if (quantity is < 1 or > MaxQuantity)

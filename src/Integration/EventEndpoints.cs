@@ -6,8 +6,6 @@ namespace BacklogPortal.Integration;
 /// <summary><c>/api/v1/events</c>: the feed back to the ERP.</summary>
 public static class EventEndpoints
 {
-    public const int MaxPage = 1_000;
-
     public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/events", GetAsync)
@@ -27,7 +25,7 @@ public static class EventEndpoints
         {
             errors.Add("after", "Not a cursor: pass next from the previous answer, or 0 for the start.");
         }
-        var take = ApiQuery.Limit(limit, 100, MaxPage, errors);
+        var take = ApiQuery.Limit(limit, 100, errors);
         if (errors.Any)
         {
             return errors.ToProblem("The query has invalid parameters.");

@@ -21,7 +21,6 @@ internal sealed class IdempotencyMiddleware(
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
-    public const int MaxKeyLength = 200;
 
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
     private long nextCleanupTicks;
@@ -37,9 +36,9 @@ internal sealed class IdempotencyMiddleware(
             return;
         }
         var key = values.Count == 1 ? values[0] : null;
-        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
+        if (string.IsNullOrEmpty(key) || key.Length > IdempotencyRecord.MaxKeyLength || key.Any(c => c is < '!' or > '~'))
         {
-            await ApiProblems.Validation(HeaderName, $"Use 1 to {MaxKeyLength} visible ASCII characters, e.g. a UUID.").ExecuteAsync(context);
+            await ApiProblems.Validation(HeaderName, $"Use 1 to {IdempotencyRecord.MaxKeyLength} visible ASCII characters, e.g. a UUID.").ExecuteAsync(context);
             return;
         }
 

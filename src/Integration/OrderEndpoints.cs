@@ -13,8 +13,7 @@ public static class OrderEndpoints
         orders.MapPut("/{orderNumber}", PutAsync)
             .Documented("PutOrder", "Create or update an order with its lines",
                 "Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
-            .Upsert<OrderBody, OrderUpsertResource>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Upsert<OrderBody, OrderUpsertResource>();
         orders.MapGet("/{orderNumber}", GetAsync)
             .Documented("GetOrder", "An order with every line's status, quantities, dates, customer response and shipments")
             .Produces<OrderResource>()
@@ -63,8 +62,8 @@ public static class OrderEndpoints
         OnLineAsync(http, dbFactory, orderNumber, lineNumber, (ShipmentBody body, FieldErrors errors) => (
             Quantity: errors.Required("quantity", body.Quantity),
             ShippedOn: errors.Required("shippedOn", body.ShippedOn),
-            Carrier: errors.Text("carrier", body.Carrier, LineFulfilmentService.MaxCarrierLength),
-            Tracking: errors.Text("trackingNumber", body.TrackingNumber, LineFulfilmentService.MaxTrackingNumberLength)),
+            Carrier: errors.Text("carrier", body.Carrier, LineShipment.MaxCarrierLength),
+            Tracking: errors.Text("trackingNumber", body.TrackingNumber, LineShipment.MaxTrackingNumberLength)),
         async (shipment, line) => ToResult(
             await fulfilment.RecordShipmentAsync(new ShipmentRequest(
                 line.Id, null, shipment.Quantity!.Value, shipment.ShippedOn!.Value, shipment.Carrier, shipment.Tracking, ChangeSource.Api, http.ClientName()), cancellationToken),
@@ -75,7 +74,7 @@ public static class OrderEndpoints
         string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         OnLineAsync(http, dbFactory, orderNumber, lineNumber, (CancellationBody body, FieldErrors errors) => (
             Quantity: errors.Required("quantity", body.Quantity),
-            Reason: errors.Text("reason", body.Reason, LineFulfilmentService.MaxReasonLength)),
+            Reason: errors.Text("reason", body.Reason, LineCancellation.MaxReasonLength)),
         async (cancellation, line) => ToResult(
             await fulfilment.CancelOpenQuantityAsync(new CancellationRequest(
                 line.Id, null, cancellation.Quantity!.Value, cancellation.Reason, ChangeSource.Api, http.ClientName()), cancellationToken),

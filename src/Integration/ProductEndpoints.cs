@@ -9,13 +9,13 @@ public static class ProductEndpoints
 {
     public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder api)
     {
-        var products = api.MapGroup("/products").WithTags("Products");
-        products.MapPut("/{sku}", PutAsync)
+        api.MapPut("/products/{sku}", PutAsync)
+            .WithTags("Products")
             .Documented("PutProduct", "Create or update a product",
                 "Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
-            .Upsert<ProductBody, ProductResource>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        products.MapPost("/{sku}/eta-changes", PostEtaChangeAsync)
+            .Upsert<ProductBody, ProductResource>();
+        api.MapPost("/products/{sku}/eta-changes", PostEtaChangeAsync)
+            .WithTags("Products")
             .Documented("ChangeSkuEta", "Change the ETA of every open line of a SKU",
                 "For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
             .Command<EtaBody, EtaChangeSummary>();
@@ -25,8 +25,8 @@ public static class ProductEndpoints
     private static Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken) =>
         // A failed required field leaves a null or zero here; HandleAsync then answers 400 and the upsert is never made.
         ApiJson.HandleAsync(http, (ProductBody body, FieldErrors errors) => new ProductUpsert(
-            errors.Text("sku", sku, ProductCatalog.MaxSkuLength, required: true)!,
-            errors.Text("name", body.Name, ProductCatalog.MaxNameLength, required: true)!,
+            errors.Text("sku", sku, Product.MaxSkuLength, required: true)!,
+            errors.Text("name", body.Name, Product.MaxNameLength, required: true)!,
             errors.Required("unitPrice", body.UnitPrice).GetValueOrDefault(),
             body.ReleaseDate, ChangeSource.Api, http.ClientName()),
         async upsert =>

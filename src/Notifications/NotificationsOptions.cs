@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace BacklogPortal.Notifications;
 
 /// <summary>The <c>Notifications:*</c> keys: coalescing, dispatch, retries and schedules.</summary>

@@ -48,8 +48,6 @@ public sealed class ProductCatalog(
     OutboxSignal outboxSignal,
     ILogger<ProductCatalog> logger)
 {
-    public const int MaxSkuLength = 64;
-    public const int MaxNameLength = 200;
     public const decimal MaxUnitPrice = 1_000_000_000m;
 
     /// <summary>What moving the release date to <paramref name="newReleaseDate"/> would move now; nothing is written.</summary>
@@ -66,17 +64,17 @@ public sealed class ProductCatalog(
     public static IReadOnlyList<EtaChangeError> Validate(ProductUpsert upsert)
     {
         var errors = new List<EtaChangeError>();
-        if (string.IsNullOrWhiteSpace(upsert.Sku) || upsert.Sku.Trim().Length > MaxSkuLength)
+        if (string.IsNullOrWhiteSpace(upsert.Sku) || upsert.Sku.Trim().Length > Product.MaxSkuLength)
         {
-            errors.Add(new(nameof(upsert.Sku), $"The SKU is required and at most {MaxSkuLength} characters long."));
+            errors.Add(new(nameof(upsert.Sku), $"The SKU is required and at most {Product.MaxSkuLength} characters long."));
         }
         if (string.IsNullOrWhiteSpace(upsert.Name))
         {
             errors.Add(new(nameof(upsert.Name), "The product name is required."));
         }
-        else if (upsert.Name.Trim().Length > MaxNameLength)
+        else if (upsert.Name.Trim().Length > Product.MaxNameLength)
         {
-            errors.Add(new(nameof(upsert.Name), $"The product name has {upsert.Name.Trim().Length} characters; at most {MaxNameLength} are allowed."));
+            errors.Add(new(nameof(upsert.Name), $"The product name has {upsert.Name.Trim().Length} characters; at most {Product.MaxNameLength} are allowed."));
         }
         if (upsert.UnitPrice < 0 || upsert.UnitPrice > MaxUnitPrice)
         {

@@ -15,10 +15,10 @@ public static class TelemetryExtensions
 {
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.SectionName);
         builder.Services.AddSingleton<OutboxGauges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxGauges>());
         builder.Services.AddSingleton<PortalGauges>();
+        builder.Services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.SectionName);
 
         // Read here, at registration: push exporters are part of the service graph, so OTLP and the console are chosen
         // by the settings the host starts with (appsettings, environment), not by configuration added later.

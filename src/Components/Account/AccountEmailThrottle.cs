@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace BacklogPortal.Components.Account;
 
 public sealed class AccountEmailLimitOptions

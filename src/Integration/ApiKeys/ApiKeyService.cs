@@ -24,8 +24,6 @@ public sealed record AuthenticatedApiClient(int Id, string Name);
 /// </summary>
 public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ApiKeyService> logger)
 {
-    public const int MaxNameLength = 100;
-
     // Keys are told apart from other secrets in logs and scanners by their prefix.
     private const string KeyPrefix = "bpk_";
 
@@ -52,9 +50,9 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<(CreatedApiKey? Created, string? Error)> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
         var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length == 0 || trimmed.Length > MaxNameLength || PlainText.HasControlCharacter(trimmed))
+        if (trimmed.Length == 0 || trimmed.Length > ApiClient.MaxNameLength || PlainText.HasControlCharacter(trimmed))
         {
-            return (null, $"Give the client a name of 1 to {MaxNameLength} characters.");
+            return (null, $"Give the client a name of 1 to {ApiClient.MaxNameLength} characters.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.ApiClients.AnyAsync(c => c.Name == trimmed, cancellationToken))
