@@ -12,9 +12,9 @@ public static class EmailExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<MailConnectionFactory>();
         builder.Services.AddValidatedOptions<EmailOptions>(EmailOptions.SectionName);
         builder.Services.AddHealthChecks().AddCheck<SmtpReachableHealthCheck>("smtp", tags: [HealthTags.Ready]);
+        builder.Services.AddSingleton<MailConnectionFactory>();
         return builder;
     }
 

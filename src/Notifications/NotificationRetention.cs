@@ -3,9 +3,6 @@ using BacklogPortal.Hosting;
 
 namespace BacklogPortal.Notifications;
 
-/// <summary>What one retention run deleted.</summary>
-public readonly record struct RetentionResult(int Bodies, int OutboxEntries);
-
 /// <summary>
 /// Keeps the two tables that grow with every email from growing forever: after <see cref="NotificationsOptions.Retention"/>
 /// the content of sent emails (<see cref="NotificationBody"/>: the bulk of the bytes) and the outbox rows the composer
@@ -68,3 +65,6 @@ internal sealed class NotificationRetentionService(
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => retention.RunAsync(cancellationToken: cancellationToken);
 }
+
+/// <summary>What one retention run deleted.</summary>
+public readonly record struct RetentionResult(int Bodies, int OutboxEntries);
