@@ -5,6 +5,19 @@ namespace BacklogPortal.Data;
 /// <summary>A person who signs in: a customer's buyer or a member of staff.</summary>
 public class ApplicationUser : IdentityUser
 {
+    /// <summary>
+    /// A user whose address needs no confirmation link: an admin's invitation (choosing the password through the
+    /// emailed link proves the address) and the demo's users. The address is also the user name.
+    /// </summary>
+    public static ApplicationUser WithConfirmedEmail(string email, string? displayName, int? customerId) => new()
+    {
+        UserName = email,
+        Email = email,
+        EmailConfirmed = true,
+        DisplayName = displayName,
+        CustomerId = customerId,
+    };
+
     /// <summary>The customer account this user belongs to; null for staff.</summary>
     public int? CustomerId { get; set; }
 

@@ -12,29 +12,13 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
     }
 }
 
-internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
-{
-    public void Configure(EntityTypeBuilder<Customer> customer)
-    {
-        customer.HasIndex(c => c.Number).IsUnique();
-    }
-}
-
 internal sealed class NotificationRecipientConfiguration : IEntityTypeConfiguration<NotificationRecipient>
 {
     public void Configure(EntityTypeBuilder<NotificationRecipient> recipient)
     {
         recipient.HasOne<Customer>().WithMany(c => c.NotificationRecipients).HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.Cascade);
-        recipient.HasIndex(r => new { r.CustomerId, r.Email }).IsUnique();
+        // The confirmation link finds its recipient by the hash of the token in its URL.
         recipient.HasIndex(r => r.ConfirmationTokenHash).IsUnique();
-    }
-}
-
-internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
-{
-    public void Configure(EntityTypeBuilder<Product> product)
-    {
-        product.HasIndex(p => p.Sku).IsUnique();
     }
 }
 
@@ -42,7 +26,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> order)
     {
-        order.HasIndex(o => o.OrderNumber).IsUnique();
         order.HasIndex(o => o.CustomerId);
         order.HasOne(o => o.Customer).WithMany(c => c.Orders).HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Restrict);
         // Keeps the dashboard's figures by order date (decision 016); EF must know, for SQL Server's OUTPUT clause.
@@ -57,7 +40,6 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasOne(l => l.Order).WithMany(o => o.Lines).HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
         line.HasOne(l => l.Product).WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
         line.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Restrict);
-        line.HasIndex(l => new { l.OrderId, l.LineNumber }).IsUnique();
 
         // The customer backlog: one customer's open lines, by ETA (the default sort).
         line.HasIndex(l => new { l.CustomerId, l.Status, l.Eta });
@@ -153,7 +135,7 @@ internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClien
 {
     public void Configure(EntityTypeBuilder<ApiClient> client)
     {
-        client.HasIndex(c => c.Name).IsUnique();
+        // Authentication finds the client by the hash of the key in the X-Api-Key header.
         client.HasIndex(c => c.KeyHash).IsUnique();
     }
 }
@@ -191,7 +173,6 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
     {
-        record.HasIndex(r => new { r.ApiClientId, r.Key }).IsUnique();
         record.HasIndex(r => r.CreatedAt);
         record.HasOne<ApiClient>().WithMany().HasForeignKey(r => r.ApiClientId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1,6 +1,7 @@
 namespace BacklogPortal.Domain;
 
 /// <summary>A machine client of the ERP API, authenticated by the <c>X-Api-Key</c> header.</summary>
+[Index(nameof(Name), IsUnique = true)]
 public class ApiClient
 {
     public const int MaxNameLength = 100;

@@ -1,6 +1,7 @@
 namespace BacklogPortal.Domain;
 
 /// <summary>A buying organisation. Several portal users may belong to one customer.</summary>
+[Index(nameof(Number), IsUnique = true)]
 public class Customer
 {
     public const int MaxNumberLength = 40;

@@ -4,6 +4,7 @@ namespace BacklogPortal.Domain;
 /// The first response to an API request sent with an <c>Idempotency-Key</c> header, per key and
 /// client: a retry with the same key and body gets it back instead of applying the request again.
 /// </summary>
+[Index(nameof(ApiClientId), nameof(Key), IsUnique = true)]
 public class IdempotencyRecord
 {
     public const int MaxKeyLength = 200;

@@ -5,6 +5,7 @@ namespace BacklogPortal.Domain;
 /// purchasing mailbox), added on the settings page. It receives nothing until someone opened the
 /// confirmation link sent to it: an address typed by mistake, or someone else's, never gets the account's mail.
 /// </summary>
+[Index(nameof(CustomerId), nameof(Email), IsUnique = true)]
 public class NotificationRecipient
 {
     public const int MaxEmailLength = 256;

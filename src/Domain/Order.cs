@@ -1,5 +1,6 @@
 namespace BacklogPortal.Domain;
 
+[Index(nameof(OrderNumber), IsUnique = true)]
 public class Order
 {
     public const int MaxOrderNumberLength = 40;

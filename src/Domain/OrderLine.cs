@@ -3,6 +3,7 @@ namespace BacklogPortal.Domain;
 /// <summary>
 /// One line of an order that has not shipped in full: a backorder or a pre-order.
 /// </summary>
+[Index(nameof(OrderId), nameof(LineNumber), IsUnique = true)]
 public class OrderLine
 {
     public int Id { get; set; }

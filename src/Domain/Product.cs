@@ -1,5 +1,6 @@
 namespace BacklogPortal.Domain;
 
+[Index(nameof(Sku), IsUnique = true)]
 public class Product
 {
     public const int MaxSkuLength = 64;

@@ -112,14 +112,7 @@ public sealed class DemoDataSeeder(
         {
             return;
         }
-        var user = new ApplicationUser
-        {
-            UserName = email,
-            Email = email,
-            EmailConfirmed = true,
-            DisplayName = displayName,
-            CustomerId = customerId,
-        };
+        var user = ApplicationUser.WithConfirmedEmail(email, displayName, customerId);
         Check(await users.CreateAsync(user, Password), email);
         Check(await users.AddToRolesAsync(user, userRoles), email);
         logger.LogInformation("Demo user {Email} created", email);

@@ -290,15 +290,7 @@ public sealed class UserAdministration(
         {
             return AdminResult.Failed($"{address} already has an account. Link or change that account instead.");
         }
-        // Confirmed because choosing the password through the emailed link proves the address.
-        var user = new ApplicationUser
-        {
-            UserName = address,
-            Email = address,
-            EmailConfirmed = true,
-            DisplayName = string.IsNullOrWhiteSpace(name) ? null : name.Trim(),
-            CustomerId = customerId,
-        };
+        var user = ApplicationUser.WithConfirmedEmail(address, string.IsNullOrWhiteSpace(name) ? null : name.Trim(), customerId);
         var result = await users.CreateAsync(user);
         if (result.Succeeded)
         {

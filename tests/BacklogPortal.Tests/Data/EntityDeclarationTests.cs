@@ -5,10 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace BacklogPortal.Tests.Data;
 
 /// <summary>
-/// Decision 018: a column's length is declared on the entity's property. A text column of ours without one is
-/// <c>nvarchar(max)</c> on SQL Server (no index, no limit the forms can name), so only the bodies of emails may be.
+/// Decision 018: a column's length is declared on the entity's property, a natural key on the entity's class. A text
+/// column of ours without a length is <c>nvarchar(max)</c> on SQL Server (no index, no limit the forms can name), so
+/// only the bodies of emails may be.
 /// </summary>
-public sealed class ColumnLengthTests
+public sealed class EntityDeclarationTests
 {
     private static readonly HashSet<string> UnboundedOnPurpose =
     [
@@ -49,5 +50,23 @@ public sealed class ColumnLengthTests
         Assert.Equal(Length<Product>(nameof(Product.Sku)), Length<IntegrationEvent>(nameof(IntegrationEvent.Sku)));
         Assert.Equal(Length<LineShipment>(nameof(LineShipment.Carrier)), Length<IntegrationEvent>(nameof(IntegrationEvent.Carrier)));
         Assert.Equal(Length<CustomerAnswer>(nameof(CustomerAnswer.AnsweredBy)), Length<OrderLine>(nameof(OrderLine.CustomerRespondedBy)));
+    }
+
+    [Fact]
+    public void EveryNaturalKeyIsUnique()
+    {
+        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
+
+        bool IsUniqueOn<T>(params string[] properties) => db.Model.FindEntityType(typeof(T))!.GetIndexes()
+            .Any(index => index.IsUnique && index.GetFilter() is null && index.Properties.Select(p => p.Name).SequenceEqual(properties));
+
+        Assert.True(IsUniqueOn<Customer>(nameof(Customer.Number)));
+        Assert.True(IsUniqueOn<Product>(nameof(Product.Sku)));
+        Assert.True(IsUniqueOn<Order>(nameof(Order.OrderNumber)));
+        Assert.True(IsUniqueOn<OrderLine>(nameof(OrderLine.OrderId), nameof(OrderLine.LineNumber)));
+        Assert.True(IsUniqueOn<ApiClient>(nameof(ApiClient.Name)));
+        Assert.True(IsUniqueOn<NotificationRecipient>(nameof(NotificationRecipient.CustomerId), nameof(NotificationRecipient.Email)));
+        Assert.True(IsUniqueOn<IdempotencyRecord>(nameof(IdempotencyRecord.ApiClientId), nameof(IdempotencyRecord.Key)));
+        Assert.False(IsUniqueOn<OrderLine>(nameof(OrderLine.LineNumber)), "A line number is unique within its order only.");
     }
 }
