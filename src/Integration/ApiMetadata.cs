@@ -6,13 +6,6 @@ namespace BacklogPortal.Integration;
 /// </summary>
 internal static class ApiMetadata
 {
-    /// <summary>An operation's name (its OpenAPI operationId), one-line summary and, where a line is not enough, description.</summary>
-    public static RouteHandlerBuilder Documented(this RouteHandlerBuilder route, string name, string summary, string? description = null)
-    {
-        route.WithName(name).WithSummary(summary);
-        return description is null ? route : route.WithDescription(description);
-    }
-
     /// <summary>
     /// An upsert by natural key: the body in; the resource back with 200 (updated) or 201 (created); 400 with field
     /// errors; 409 when a concurrent change won or the first request with the same Idempotency-Key is still running.

@@ -3,26 +3,12 @@ using BacklogPortal.Data;
 
 namespace BacklogPortal.Integration;
 
-/// <summary><c>/api/v1/customers</c>: customers by the ERP's customer number, and their open lines for reconciliation.</summary>
+/// <summary>The handlers of <c>/api/v1/customers</c> (routes in <see cref="ApiRoutes"/>): customers by the ERP's customer number, and their open lines for reconciliation.</summary>
 public static class CustomerEndpoints
 {
-    public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
-    {
-        var customers = api.MapGroup("/customers").WithTags("Customers");
-        customers.MapPut("/{customerNumber}", PutAsync)
-            .Documented("PutCustomer", "Create or update a customer",
-                "Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")
-            .Upsert<CustomerBody, CustomerResource>();
-        customers.MapGet("/{customerNumber}/open-lines", GetOpenLinesAsync)
-            .Documented("GetOpenLines", "The customer's open lines, keyset-paged",
-                "Every open or partly shipped line of the customer in a stable order. Pass nextCursor as cursor until it is null.")
-            .Produces<OpenLinesPage>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        return api;
-    }
-
-    private static Task<IResult> PutAsync(string customerNumber, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
+    [EndpointName("PutCustomer"), EndpointSummary("Create or update a customer")]
+    [EndpointDescription("Upsert by customer number. Omitted optional members keep their value (new customers: culture en-US, time zone UTC); an empty notificationEmail clears it, so emails go to the customer's portal users.")]
+    internal static Task<IResult> PutAsync(string customerNumber, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         ApiJson.HandleAsync(http, (CustomerBody body, FieldErrors errors) => Check(customerNumber, body, errors), async values =>
         {
             // Run whole again on a transient SQL Server fault (Data/UnitsOfWork). The upsert is by customer number: a run
@@ -75,7 +61,9 @@ public static class CustomerEndpoints
         return (number!, name!, body.NotificationEmail is not null, email, culture, timeZone);
     }
 
-    private static async Task<IResult> GetOpenLinesAsync(
+    [EndpointName("GetOpenLines"), EndpointSummary("The customer's open lines, keyset-paged")]
+    [EndpointDescription("Every open or partly shipped line of the customer in a stable order. Pass nextCursor as cursor until it is null.")]
+    internal static async Task<IResult> GetOpenLinesAsync(
         string customerNumber, string? cursor, string? limit, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();

@@ -3,21 +3,12 @@ using BacklogPortal.Data;
 
 namespace BacklogPortal.Integration;
 
-/// <summary><c>/api/v1/events</c>: the feed back to the ERP.</summary>
+/// <summary>The handler of <c>/api/v1/events</c> (route in <see cref="ApiRoutes"/>): the feed back to the ERP.</summary>
 public static class EventEndpoints
 {
-    public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder api)
-    {
-        api.MapGet("/events", GetAsync)
-            .WithTags("Events")
-            .Documented("GetEvents", "What the ERP must learn: customer decisions, shipments, cancellations",
-                "In commit order, after the sequence given in after (0 or nothing: from the start). Pass next as after on the following call; a cursor never skips or repeats an event, also across restarts and concurrent writers. Events are kept; read at your own pace.")
-            .Produces<EventsPage>()
-            .ProducesValidationProblem();
-        return api;
-    }
-
-    private static async Task<IResult> GetAsync(string? after, string? limit, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    [EndpointName("GetEvents"), EndpointSummary("What the ERP must learn: customer decisions, shipments, cancellations")]
+    [EndpointDescription("In commit order, after the sequence given in after (0 or nothing: from the start). Pass next as after on the following call; a cursor never skips or repeats an event, also across restarts and concurrent writers. Events are kept; read at your own pace.")]
+    internal static async Task<IResult> GetAsync(string? after, string? limit, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         long cursor = 0;

@@ -43,10 +43,7 @@ public static class IntegrationExtensions
         app.MapGroup("/api/v1")
             .RequireAuthorization(ApiPolicy)
             .RequireRateLimiting(ApiRateLimitPolicy.Name)
-            .MapCustomerEndpoints()
-            .MapProductEndpoints()
-            .MapOrderEndpoints()
-            .MapEventEndpoints();
+            .MapApiRoutes();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         if (app.Environment.IsDevelopment())

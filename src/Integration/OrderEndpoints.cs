@@ -4,47 +4,26 @@ using BacklogPortal.Fulfilment;
 
 namespace BacklogPortal.Integration;
 
-/// <summary><c>/api/v1/orders</c>: orders, and the ETA, shipments and cancellations of their lines.</summary>
+/// <summary>The handlers of <c>/api/v1/orders</c> (routes in <see cref="ApiRoutes"/>): orders, and the ETA, shipments and cancellations of their lines.</summary>
 public static class OrderEndpoints
 {
-    public static RouteGroupBuilder MapOrderEndpoints(this RouteGroupBuilder api)
-    {
-        var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPut("/{orderNumber}", PutAsync)
-            .Documented("PutOrder", "Create or update an order with its lines",
-                "Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")
-            .Upsert<OrderBody, OrderUpsertResource>();
-        orders.MapGet("/{orderNumber}", GetAsync)
-            .Documented("GetOrder", "An order with every line's status, quantities, dates, customer response and shipments")
-            .Produces<OrderResource>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        var line = orders.MapGroup("/{orderNumber}/lines/{lineNumber:int}");
-        line.MapPut("/eta", PutEtaAsync)
-            .Documented("PutLineEta", "Change one line's ETA",
-                "eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")
-            .Command<EtaBody, LineEtaResource>();
-        line.MapPost("/shipments", PostShipmentAsync)
-            .Documented("PostShipment", "Record a (partial) shipment of the line's open quantity")
-            .Command<ShipmentBody, LineQuantitiesResource>(StatusCodes.Status201Created);
-        line.MapPost("/cancellations", PostCancellationAsync)
-            .Documented("PostCancellation", "Cancel some or all of the line's open quantity")
-            .Command<CancellationBody, LineQuantitiesResource>(StatusCodes.Status201Created);
-        return api;
-    }
-
-    private static async Task<IResult> PutAsync(string orderNumber, HttpContext http, ErpOrders orders, CancellationToken cancellationToken)
+    [EndpointName("PutOrder"), EndpointSummary("Create or update an order with its lines")]
+    [EndpointDescription("Upsert by order number and line number; lines absent from a repeat are left alone. A new line's eta is its initial estimate; a changed eta of an open line is an ETA change (audited and emailed). A line's SKU, kind and promised date cannot change.")]
+    internal static async Task<IResult> PutAsync(string orderNumber, HttpContext http, ErpOrders orders, CancellationToken cancellationToken)
     {
         var (body, problem) = await ApiJson.ReadAsync<OrderBody>(http);
         return body is null ? problem! : await orders.UpsertAsync(orderNumber, body, http.ClientName(), cancellationToken);
     }
 
-    private static async Task<IResult> GetAsync(string orderNumber, ErpOrders orders, CancellationToken cancellationToken) =>
+    [EndpointName("GetOrder"), EndpointSummary("An order with every line's status, quantities, dates, customer response and shipments")]
+    internal static async Task<IResult> GetAsync(string orderNumber, ErpOrders orders, CancellationToken cancellationToken) =>
         await orders.GetAsync(orderNumber, cancellationToken) is { } order
             ? TypedResults.Ok(order)
             : ApiProblems.NotFound($"There is no order {orderNumber}.");
 
-    private static Task<IResult> PutEtaAsync(
+    [EndpointName("PutLineEta"), EndpointSummary("Change one line's ETA")]
+    [EndpointDescription("eta null: not yet known. Audited, and emailed to the customer after the coalescing window, exactly like a staff change. 409 when a staff edit of the line landed at the same moment: read and retry.")]
+    internal static Task<IResult> PutEtaAsync(
         string orderNumber, int lineNumber, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         OnLineAsync<EtaBody, EtaBody>(http, dbFactory, orderNumber, lineNumber, ApiEta.Validate,
         async (body, line) =>
@@ -57,7 +36,9 @@ public static class OrderEndpoints
         },
         cancellationToken);
 
-    private static Task<IResult> PostShipmentAsync(
+    [EndpointName("PostShipment"), EndpointSummary("Record a (partial) shipment of the line's open quantity")]
+    [EndpointDescription("shippedOn: today or up to 366 days back. Quantity left open keeps the line partiallyShipped; none left closes it (shipped) and it leaves the backlog. The customer is emailed and the shipment appears in the events feed.")]
+    internal static Task<IResult> PostShipmentAsync(
         string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         OnLineAsync(http, dbFactory, orderNumber, lineNumber, (ShipmentBody body, FieldErrors errors) => (
             Quantity: errors.Required("quantity", body.Quantity),
@@ -70,7 +51,8 @@ public static class OrderEndpoints
             orderNumber, lineNumber, "shipments"),
         cancellationToken);
 
-    private static Task<IResult> PostCancellationAsync(
+    [EndpointName("PostCancellation"), EndpointSummary("Cancel some or all of the line's open quantity")]
+    internal static Task<IResult> PostCancellationAsync(
         string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         OnLineAsync(http, dbFactory, orderNumber, lineNumber, (CancellationBody body, FieldErrors errors) => (
             Quantity: errors.Required("quantity", body.Quantity),

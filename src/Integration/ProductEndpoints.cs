@@ -4,25 +4,12 @@ using BacklogPortal.Products;
 
 namespace BacklogPortal.Integration;
 
-/// <summary><c>/api/v1/products</c>: products with release dates, and ETA changes for every open line of a SKU.</summary>
+/// <summary>The handlers of <c>/api/v1/products</c> (routes in <see cref="ApiRoutes"/>): products with release dates, and ETA changes for every open line of a SKU.</summary>
 public static class ProductEndpoints
 {
-    public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder api)
-    {
-        api.MapPut("/products/{sku}", PutAsync)
-            .WithTags("Products")
-            .Documented("PutProduct", "Create or update a product",
-                "Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")
-            .Upsert<ProductBody, ProductResource>();
-        api.MapPost("/products/{sku}/eta-changes", PostEtaChangeAsync)
-            .WithTags("Products")
-            .Documented("ChangeSkuEta", "Change the ETA of every open line of a SKU",
-                "For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")
-            .Command<EtaBody, EtaChangeSummary>();
-        return api;
-    }
-
-    private static Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken) =>
+    [EndpointName("PutProduct"), EndpointSummary("Create or update a product")]
+    [EndpointDescription("Upsert by SKU. A changed releaseDate moves the ETA of the product's open pre-order lines that still follow the old release date (reason releaseDateMoved: audited and emailed like any ETA change).")]
+    internal static Task<IResult> PutAsync(string sku, HttpContext http, ProductCatalog catalog, CancellationToken cancellationToken) =>
         // A failed required field leaves a null or zero here; HandleAsync then answers 400 and the upsert is never made.
         ApiJson.HandleAsync(http, (ProductBody body, FieldErrors errors) => new ProductUpsert(
             errors.Text("sku", sku, Product.MaxSkuLength, required: true)!,
@@ -43,7 +30,9 @@ public static class ProductEndpoints
             };
         });
 
-    private static Task<IResult> PostEtaChangeAsync(
+    [EndpointName("ChangeSkuEta"), EndpointSummary("Change the ETA of every open line of a SKU")]
+    [EndpointDescription("For a supplier shipment that moved: every open line of the SKU whose ETA differs gets the new one, in one transaction, with an audit row and an email to each customer. eta null: not yet known.")]
+    internal static Task<IResult> PostEtaChangeAsync(
         string sku, HttpContext http, EtaChangeService etaChanges, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
         ApiJson.HandleAsync<EtaBody, EtaBody>(http, ApiEta.Validate, async body =>
         {

@@ -38,6 +38,30 @@ public sealed class ApiDocumentTests(ApiAppFactory factory) : IClassFixture<ApiA
         Assert.NotNull(put["requestBody"]!["content"]!["application/json"]);
     }
 
+    /// <summary>The names and summaries stand as attributes on the handlers, away from the routes: each must reach the document.</summary>
+    [Fact]
+    public async Task EveryOperationHasItsNameAndSummaryAndTheLongOnesADescription()
+    {
+        var client = factory.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => o.Value!))
+            .ToDictionary(o => o["operationId"]?.GetValue<string>() ?? "(none)");
+        string[] names =
+        [
+            "PutCustomer", "GetOpenLines", "PutProduct", "ChangeSkuEta", "PutOrder", "GetOrder",
+            "PutLineEta", "PostShipment", "PostCancellation", "GetEvents",
+        ];
+        Assert.Equal(names.Order(), operations.Keys.Order());
+        Assert.All(operations.Values, o => Assert.False(string.IsNullOrWhiteSpace(o["summary"]?.GetValue<string>())));
+        Assert.Equal("Create or update a customer", operations["PutCustomer"]["summary"]!.GetValue<string>());
+        Assert.StartsWith("Upsert by order number", operations["PutOrder"]["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("366 days", operations["PostShipment"]["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["Customers"], operations["GetOpenLines"]["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task ReferencePageIsServedByThePortalItself()
     {
