@@ -16,6 +16,9 @@ public sealed class FieldErrors
 
     public int Count => errors.Count;
 
+    /// <summary>Whether <paramref name="field"/> already has an error: a later check of its value would only add noise.</summary>
+    public bool Has(string field) => errors.ContainsKey(field);
+
     public void Add(string field, string message)
     {
         if (!errors.TryGetValue(field, out var messages))

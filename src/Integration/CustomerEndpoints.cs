@@ -43,17 +43,17 @@ public static class CustomerEndpoints
         var number = errors.Text("customerNumber", customerNumber, Customer.MaxNumberLength, required: true);
         var name = errors.Text("name", body.Name, Customer.MaxNameLength, required: true);
         var email = errors.Text("notificationEmail", body.NotificationEmail, Customer.MaxNotificationEmailLength);
-        if (email is not null && !new EmailAddressAttribute().IsValid(email))
+        if (email is not null && !errors.Has("notificationEmail") && !new EmailAddressAttribute().IsValid(email))
         {
             errors.Add("notificationEmail", "Not an email address.");
         }
         var culture = errors.Text("culture", body.Culture, Customer.MaxCultureLength);
-        if (culture is not null && !IsCulture(culture))
+        if (culture is not null && !errors.Has("culture") && !IsCulture(culture))
         {
             errors.Add("culture", "Unknown culture: use a BCP 47 name such as en-US or de-DE.");
         }
         var timeZone = errors.Text("timeZone", body.TimeZone, Customer.MaxTimeZoneIdLength);
-        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        if (timeZone is not null && !errors.Has("timeZone") && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
         {
             errors.Add("timeZone", "Unknown time zone: use an IANA id such as Europe/Berlin or America/New_York.");
         }

@@ -103,6 +103,19 @@ public sealed class BadInputTests(BadInputTests.Factory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ATooLongValueGetsOneMessageNotAlsoUnknown()
+    {
+        var body = $$"""{"name":"X","notificationEmail":"{{new string('a', 250)}}@example.com","culture":"{{new string('x', 21)}}","timeZone":"{{new string('x', 65)}}"}""";
+
+        var response = await api.Client.PutAsync("/api/v1/customers/C-BAD-LONG", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var errors = (await response.AssertProblemAsync(400, "culture"))["errors"]!;
+        Assert.Equal(["At most 20 characters are allowed; this has 21."], errors["culture"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(["At most 64 characters are allowed; this has 65."], errors["timeZone"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(["At most 256 characters are allowed; this has 262."], errors["notificationEmail"]!.AsArray().Select(m => m!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task ABodyThatIsNotJsonIsUnsupported()
     {
         var line = await api.BackorderAsync();
