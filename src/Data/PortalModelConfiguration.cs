@@ -125,7 +125,7 @@ internal sealed class CustomerAnswerConfiguration : IEntityTypeConfiguration<Cus
     {
         // The history drawer: one line's answers in order.
         answer.HasIndex(a => new { a.OrderLineId, a.AnsweredAt });
-        answer.HasOne<OrderLine>().WithMany().HasForeignKey(a => a.OrderLineId).OnDelete(DeleteBehavior.Cascade);
+        answer.HasOne(a => a.OrderLine).WithMany().HasForeignKey(a => a.OrderLineId).OnDelete(DeleteBehavior.Cascade);
         answer.HasOne<Customer>().WithMany().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Restrict);
         answer.HasOne<Notification>().WithMany().HasForeignKey(a => a.ConfirmationNotificationId).OnDelete(DeleteBehavior.SetNull);
     }

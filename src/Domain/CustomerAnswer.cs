@@ -4,15 +4,9 @@ namespace BacklogPortal.Domain;
 /// The audit row of one answer a customer gave to a delay, written in the same transaction as the
 /// answer itself. The line keeps only its latest answer; these rows keep every one, with the ETA it answered.
 /// </summary>
-public class CustomerAnswer
+public class CustomerAnswer : LineRecord
 {
     public const int MaxAnsweredByLength = 256;
-
-    public long Id { get; set; }
-
-    public int CustomerId { get; set; }
-
-    public int OrderLineId { get; set; }
 
     public CustomerResponse Response { get; set; }
 

@@ -3,20 +3,11 @@ namespace BacklogPortal.Domain;
 /// <summary>
 /// The audit trail of an order line's ETA: written in the same transaction as the change itself.
 /// </summary>
-public class EtaChange
+public class EtaChange : LineRecord
 {
     public const int MaxReasonTextLength = 500;
 
     public const int MaxChangedByLength = 256;
-
-    public long Id { get; set; }
-
-    public int OrderLineId { get; set; }
-
-    public OrderLine? OrderLine { get; set; }
-
-    /// <summary>Copied from the line so that a customer's history is read without joins.</summary>
-    public int CustomerId { get; set; }
 
     public DateOnly? OldEta { get; set; }
 

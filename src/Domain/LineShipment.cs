@@ -5,18 +5,9 @@ namespace BacklogPortal.Domain;
 /// when. Written with the line's new quantities, in one transaction (Fulfilment/LineFulfilmentService). Not an
 /// entity of its own: each kind has its table.
 /// </summary>
-public abstract class LineFulfilmentRecord
+public abstract class LineFulfilmentRecord : LineRecord
 {
     public const int MaxRecordedByLength = 256;
-
-    public long Id { get; set; }
-
-    public int OrderLineId { get; set; }
-
-    public OrderLine? OrderLine { get; set; }
-
-    /// <summary>Copied from the line so that a customer's records are read without joins.</summary>
-    public int CustomerId { get; set; }
 
     public int Quantity { get; set; }
 
