@@ -37,6 +37,7 @@ public static class OrderEndpoints
         cancellationToken);
 
     [EndpointName("PostShipment"), EndpointSummary("Record a (partial) shipment of the line's open quantity")]
+    // 366: LineFulfilmentService.MaxShippedDaysAgo (an attribute cannot format it in; ApiDocumentTests ties the two).
     [EndpointDescription("shippedOn: today or up to 366 days back. Quantity left open keeps the line partiallyShipped; none left closes it (shipped) and it leaves the backlog. The customer is emailed and the shipment appears in the events feed.")]
     internal static Task<IResult> PostShipmentAsync(
         string orderNumber, int lineNumber, HttpContext http, LineFulfilmentService fulfilment, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken) =>
