@@ -37,22 +37,14 @@ public sealed partial class BacklogViewTests(PortalServer server) : PortalTest(s
         await Expect(page.GetByTestId("kind-filter")).ToHaveValueAsync("backorder");
 
         // The address pasted into another browser (signed in as someone of the same customer) shows the same view.
-        var other = await Server.Browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString(), Locale = "en-US", ViewportSize = Desktop });
-        try
-        {
-            var shared = await other.NewPageAsync();
-            await shared.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
-            await Expect(shared).ToHaveURLAsync(new Regex("/backlog$"));
-            await shared.GotoAsync(address);
-            await shared.WaitForInteractiveAsync("backlog-page");
-            await Expect(shared.BacklogRows()).ToHaveCountAsync(rows.Count);
-            Assert.Equal(rows, await shared.BacklogRows().AllInnerTextsAsync());
-            await Expect(shared.GetByTestId("kind-filter")).ToHaveValueAsync("backorder");
-        }
-        finally
-        {
-            await other.CloseAsync();
-        }
+        var shared = await AnotherBrowserAsync();
+        await shared.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
+        await Expect(shared).ToHaveURLAsync(new Regex("/backlog$"));
+        await shared.GotoAsync(address);
+        await shared.WaitForInteractiveAsync("backlog-page");
+        await Expect(shared.BacklogRows()).ToHaveCountAsync(rows.Count);
+        Assert.Equal(rows, await shared.BacklogRows().AllInnerTextsAsync());
+        await Expect(shared.GetByTestId("kind-filter")).ToHaveValueAsync("backorder");
 
         // Into an order and back: the same view again.
         await page.BacklogRows().First.GetByTestId("order-link").ClickAsync();
@@ -79,22 +71,14 @@ public sealed partial class BacklogViewTests(PortalServer server) : PortalTest(s
         await customerPage.EvaluateAsync("() => window.sameDocument = true");
         var card = customerPage.Locator($"[data-testid=order-line][data-line-id='{line.Id}']");
 
-        var staffContext = await Server.Browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString(), Locale = "en-US", ViewportSize = Desktop });
-        try
-        {
-            var staffPage = await staffContext.NewPageAsync();
-            await staffPage.SignInAsync(DemoDataSeeder.StaffEmail, DemoDataSeeder.Password);
-            await Expect(staffPage).ToHaveURLAsync(new Regex("/staff$"));
-            await staffPage.GotoAsync($"staff/lines?order={Uri.EscapeDataString(line.OrderNumber)}");
-            var row = staffPage.GetByTestId("staff-lines-grid").Locator("tbody tr")
-                .Filter(new() { HasTextRegex = new Regex($@"{Regex.Escape(line.OrderNumber)}\s*line {line.LineNumber}\b") });
-            await Expect(row).ToHaveCountAsync(1);
-            await staffPage.ChangeEtaOfRowAsync(row, newEta, EtaReasonCode.Transport);
-        }
-        finally
-        {
-            await staffContext.CloseAsync();
-        }
+        var staffPage = await AnotherBrowserAsync();
+        await staffPage.SignInAsync(DemoDataSeeder.StaffEmail, DemoDataSeeder.Password);
+        await Expect(staffPage).ToHaveURLAsync(new Regex("/staff$"));
+        await staffPage.GotoAsync($"staff/lines?order={Uri.EscapeDataString(line.OrderNumber)}");
+        var row = staffPage.GetByTestId("staff-lines-grid").Locator("tbody tr")
+            .Filter(new() { HasTextRegex = new Regex($@"{Regex.Escape(line.OrderNumber)}\s*line {line.LineNumber}\b") });
+        await Expect(row).ToHaveCountAsync(1);
+        await staffPage.ChangeEtaOfRowAsync(row, newEta, EtaReasonCode.Transport);
 
         // Polled once a second (Portal:LiveUpdates:PollInterval): well within the 2 s the page promises, and within this wait.
         await Expect(card.GetByTestId("line-eta")).ToContainTextAsync(DateFormat.Short(newEta), new() { Timeout = 5_000 });

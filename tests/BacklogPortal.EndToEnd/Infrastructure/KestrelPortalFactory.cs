@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BacklogPortal.EndToEnd.Infrastructure;
 
@@ -23,9 +24,11 @@ internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
     private readonly string dataDirectory;
     private readonly int smtpPort;
     private readonly int port;
+    private readonly ServerLog log;
 
-    public KestrelPortalFactory(string dataDirectory, int smtpPort)
+    public KestrelPortalFactory(string dataDirectory, int smtpPort, ServerLog log)
     {
+        this.log = log;
         this.dataDirectory = dataDirectory;
         this.smtpPort = smtpPort;
         // A free port known before the start, so that Portal:PublicBaseUrl (the links in emails) points at this portal.
@@ -48,6 +51,7 @@ internal sealed class KestrelPortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureLogging(logging => logging.AddProvider(log));
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",

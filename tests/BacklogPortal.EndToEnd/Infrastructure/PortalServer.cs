@@ -40,6 +40,9 @@ public sealed class PortalServer : IAsyncLifetime
     /// <summary>The SMTP server the portal sends every email to.</summary>
     public TestSmtpServer Smtp => smtp ?? throw new InvalidOperationException("The SMTP server has not started.");
 
+    /// <summary>The portal's warnings and errors, for a failed test's evidence.</summary>
+    public ServerLog Log { get; } = new();
+
     public IServiceProvider Services => factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
 
     /// <summary>Failure screenshots and logs: TestResults/ beside the test project.</summary>
@@ -57,7 +60,7 @@ public sealed class PortalServer : IAsyncLifetime
 
         Directory.CreateDirectory(dataDirectory);
         smtp = new TestSmtpServer();
-        factory = new KestrelPortalFactory(dataDirectory, smtp.Port);
+        factory = new KestrelPortalFactory(dataDirectory, smtp.Port, Log);
         factory.StartServer();
         BaseAddress = factory.BaseAddress;
 

@@ -13,10 +13,36 @@ public abstract class PortalTest(PortalServer server)
     protected PortalServer Server => server;
 
     /// <summary>
-    /// Runs <paramref name="test"/> against a page of its own. On failure a screenshot, the page's HTML
-    /// and the browser console go to TestResults/e2e/, then the original exception is rethrown.
+    /// Runs <paramref name="test"/> against a page of its own. On failure the evidence of every page the test opened
+    /// (a screenshot, the HTML, the browser console) and the portal's warnings and errors meanwhile go to
+    /// TestResults/e2e/, then the original exception is rethrown.
     /// </summary>
     protected async Task InBrowserAsync(Func<IPage, Task> test, ViewportSize? viewport = null, [CallerMemberName] string testName = "")
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            await test(await AnotherBrowserAsync(viewport));
+        }
+        catch
+        {
+            await SaveEvidenceAsync($"{GetType().Name}.{testName}", started);
+            throw;
+        }
+        finally
+        {
+            foreach (var browser in browsers)
+            {
+                await browser.Page.Context.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A page in a browser context of its own — another person beside the test's first page (a customer who follows
+    /// an email while staff stay signed in): its own cookies, its evidence kept on failure, closed when the test ends.
+    /// </summary>
+    protected async Task<IPage> AnotherBrowserAsync(ViewportSize? viewport = null)
     {
         var isPhone = viewport is { Width: < 600 };
         var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -34,34 +60,32 @@ public abstract class PortalTest(PortalServer server)
         page.Console += (_, message) => log.Enqueue($"console.{message.Type}: {message.Text}");
         page.PageError += (_, error) => log.Enqueue($"page error: {error}");
         page.RequestFailed += (_, request) => log.Enqueue($"request failed: {request.Method} {request.Url} {request.Failure}");
-        try
-        {
-            await test(page);
-        }
-        catch
-        {
-            await SaveEvidenceAsync(page, $"{GetType().Name}.{testName}", log);
-            throw;
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
+        browsers.Add((page, log));
+        return page;
     }
 
-    private static async Task SaveEvidenceAsync(IPage page, string name, IEnumerable<string> log)
+    private readonly List<(IPage Page, ConcurrentQueue<string> Log)> browsers = [];
+
+    private async Task SaveEvidenceAsync(string name, DateTimeOffset started)
     {
         var directory = Path.Combine(PortalServer.ArtifactsDirectory, "e2e");
         Directory.CreateDirectory(directory);
-        try
+        for (var i = 0; i < browsers.Count; i++)
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}.png"), FullPage = true, Timeout = 10_000 });
-            await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.html"), await page.ContentAsync());
+            var (page, log) = browsers[i];
+            // The first page keeps the test's name; a second person's page gets a number.
+            var file = Path.Combine(directory, i == 0 ? name : $"{name}.{i + 1}");
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = $"{file}.png", FullPage = true, Timeout = 10_000 });
+                await File.WriteAllTextAsync($"{file}.html", await page.ContentAsync());
+            }
+            catch (PlaywrightException)
+            {
+                // The page may be gone (crashed renderer, closed context); the log below still helps.
+            }
+            await File.WriteAllLinesAsync($"{file}.log", [$"url: {page.Url}", .. log]);
         }
-        catch (PlaywrightException)
-        {
-            // The page may be gone (crashed renderer); the log below still helps.
-        }
-        await File.WriteAllLinesAsync(Path.Combine(directory, $"{name}.log"), [$"url: {page.Url}", .. log]);
+        await File.WriteAllLinesAsync(Path.Combine(directory, $"{name}.server.log"), server.Log.Since(started));
     }
 }

@@ -51,26 +51,18 @@ public sealed partial class DelayEmailTests(PortalServer server) : PortalTest(se
         Assert.StartsWith("http", link);
 
         // The customer follows the link in a browser of their own: sign in, confirm, recorded.
-        var customer = await Server.Browser.NewContextAsync(new() { Locale = "en-US", ViewportSize = Desktop });
-        try
-        {
-            var page = await customer.NewPageAsync();
-            await page.GotoAsync(link);
-            await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
-            await page.Locator("[id='Input.Email']").FillAsync(DemoDataSeeder.AliceEmail);
-            await page.Locator("[id='Input.Password']").FillAsync(DemoDataSeeder.Password);
-            await page.SignInButton().ClickAsync();
+        var page = await AnotherBrowserAsync();
+        await page.GotoAsync(link);
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await page.Locator("[id='Input.Email']").FillAsync(DemoDataSeeder.AliceEmail);
+        await page.Locator("[id='Input.Password']").FillAsync(DemoDataSeeder.Password);
+        await page.SignInButton().ClickAsync();
 
-            await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape($"/orders/{line.OrderNumber}{acceptQuery}")));
-            await Expect(page.GetByTestId("respond-dialog")).ToBeVisibleAsync();
-            await page.GetByTestId("respond-confirm").ClickAsync();
-            var card = page.Locator($"[data-testid=order-line][data-line-id='{line.Id}']");
-            await Expect(card.Locator("[data-testid=eta-history-item][data-kind=response]")).ToBeVisibleAsync();
-        }
-        finally
-        {
-            await customer.CloseAsync();
-        }
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape($"/orders/{line.OrderNumber}{acceptQuery}")));
+        await Expect(page.GetByTestId("respond-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("respond-confirm").ClickAsync();
+        var card = page.Locator($"[data-testid=order-line][data-line-id='{line.Id}']");
+        await Expect(card.Locator("[data-testid=eta-history-item][data-kind=response]")).ToBeVisibleAsync();
 
         await using var db = await Db();
         var saved = await db.OrderLines.AsNoTracking().SingleAsync(l => l.Id == line.Id);

@@ -31,52 +31,36 @@ public sealed class StaffWorkspaceTests(PortalServer server) : PortalTest(server
         await page.GetByTestId("eta-confirm").ClickAsync();
         await Expect(page.GetByTestId("change-eta-dialog")).ToHaveCountAsync(0);
 
-        var customer = await page.Context.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString() });
-        try
-        {
-            var alice = await customer.NewPageAsync();
-            await alice.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
-            // The backlog's search is in its address (q).
-            await alice.GotoAsync($"backlog?q={Uri.EscapeDataString(order)}");
-            var row = alice.BacklogRows().Filter(new LocatorFilterOptions { HasText = sku });
-            await Expect(row.First).ToContainTextAsync(shown);
-        }
-        finally
-        {
-            await customer.CloseAsync();
-        }
+        var alice = await AnotherBrowserAsync();
+        await alice.SignInAsync(DemoDataSeeder.AliceEmail, DemoDataSeeder.Password);
+        // The backlog's search is in its address (q).
+        await alice.GotoAsync($"backlog?q={Uri.EscapeDataString(order)}");
+        var row = alice.BacklogRows().Filter(new LocatorFilterOptions { HasText = sku });
+        await Expect(row.First).ToContainTextAsync(shown);
     });
 
     [Fact]
     public Task TwoStaffEditingOneLineTheSecondGetsTheConflictMessage() => InBrowserAsync(async first =>
     {
         var order = await OpenOrderOfAsync("Contoso Retail", "UPS-1500");
-        var second = await first.Context.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString() });
-        try
+        var other = await AnotherBrowserAsync();
+        foreach (var page in new[] { first, other })
         {
-            var other = await second.NewPageAsync();
-            foreach (var page in new[] { first, other })
-            {
-                await page.SignInAsync(DemoDataSeeder.StaffEmail, DemoDataSeeder.Password);
-                await page.GotoAsync($"staff/lines?order={order}&sku=UPS-1500");
-                await page.GetByTestId("open-line").First.ClickAsync();
-                await page.GetByTestId("change-line-eta").ClickAsync();
-                await Expect(page.GetByTestId("change-line-eta-dialog")).ToBeVisibleAsync();
-            }
-
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            await FillEtaChangeAsync(first, today.AddDays(40).ToString("d MMM yyyy", CultureInfo.InvariantCulture), "Transport");
-            await first.GetByTestId("eta-save").ClickAsync();
-            await Expect(first.GetByTestId("change-line-eta-dialog")).ToHaveCountAsync(0);
-
-            await FillEtaChangeAsync(other, today.AddDays(60).ToString("d MMM yyyy", CultureInfo.InvariantCulture), "Production");
-            await other.GetByTestId("eta-save").ClickAsync();
-            await Expect(other.GetByTestId("eta-conflict")).ToContainTextAsync("changed by someone else");
+            await page.SignInAsync(DemoDataSeeder.StaffEmail, DemoDataSeeder.Password);
+            await page.GotoAsync($"staff/lines?order={order}&sku=UPS-1500");
+            await page.GetByTestId("open-line").First.ClickAsync();
+            await page.GetByTestId("change-line-eta").ClickAsync();
+            await Expect(page.GetByTestId("change-line-eta-dialog")).ToBeVisibleAsync();
         }
-        finally
-        {
-            await second.CloseAsync();
-        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await FillEtaChangeAsync(first, today.AddDays(40).ToString("d MMM yyyy", CultureInfo.InvariantCulture), "Transport");
+        await first.GetByTestId("eta-save").ClickAsync();
+        await Expect(first.GetByTestId("change-line-eta-dialog")).ToHaveCountAsync(0);
+
+        await FillEtaChangeAsync(other, today.AddDays(60).ToString("d MMM yyyy", CultureInfo.InvariantCulture), "Production");
+        await other.GetByTestId("eta-save").ClickAsync();
+        await Expect(other.GetByTestId("eta-conflict")).ToContainTextAsync("changed by someone else");
     });
 
     [Fact]
@@ -123,19 +107,11 @@ public sealed class StaffWorkspaceTests(PortalServer server) : PortalTest(server
         await page.GetByTestId("link-confirm").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
 
-        var buyer = await page.Context.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString() });
-        try
-        {
-            var buyerPage = await buyer.NewPageAsync();
-            await buyerPage.SignInAsync(email, password);
-            await buyerPage.GotoAsync("backlog");
-            await Expect(buyerPage.GetByTestId("customer-name")).ToHaveTextAsync("Contoso Retail");
-            await Expect(buyerPage.BacklogRows().First).ToBeVisibleAsync();
-        }
-        finally
-        {
-            await buyer.CloseAsync();
-        }
+        var buyerPage = await AnotherBrowserAsync();
+        await buyerPage.SignInAsync(email, password);
+        await buyerPage.GotoAsync("backlog");
+        await Expect(buyerPage.GetByTestId("customer-name")).ToHaveTextAsync("Contoso Retail");
+        await Expect(buyerPage.BacklogRows().First).ToBeVisibleAsync();
     });
 
     [Fact]
