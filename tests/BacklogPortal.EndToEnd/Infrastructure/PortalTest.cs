@@ -10,6 +10,9 @@ public abstract class PortalTest(PortalServer server)
     public static readonly ViewportSize Desktop = new() { Width = 1366, Height = 900 };
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
+    // Every page the test opened, with its browser console: closed at the end, kept as evidence on failure.
+    private readonly List<(IPage Page, ConcurrentQueue<string> Log)> browsers = [];
+
     protected PortalServer Server => server;
 
     /// <summary>
@@ -63,8 +66,6 @@ public abstract class PortalTest(PortalServer server)
         browsers.Add((page, log));
         return page;
     }
-
-    private readonly List<(IPage Page, ConcurrentQueue<string> Log)> browsers = [];
 
     private async Task SaveEvidenceAsync(string name, DateTimeOffset started)
     {

@@ -24,9 +24,9 @@ public sealed class ServerLog : ILoggerProvider
     {
     }
 
-    private void Add(string line)
+    private void Add(DateTimeOffset at, string line)
     {
-        entries.Enqueue((DateTimeOffset.UtcNow, line));
+        entries.Enqueue((at, line));
         while (entries.Count > MaxEntries && entries.TryDequeue(out _))
         {
         }
@@ -42,7 +42,8 @@ public sealed class ServerLog : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                log.Add($"server {DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
+                var at = DateTimeOffset.UtcNow;
+                log.Add(at, $"server {at:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
             }
         }
     }
